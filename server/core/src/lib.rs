@@ -1,0 +1,43 @@
+//! dockerlean's analysis core: Dockerfile text in, a stage / instruction / shell model and size
+//! findings out. Pure and synchronous: no I/O runtime and no editor-protocol types, so the
+//! language server and the CLI are thin shells over the same code.
+//!
+//! Data flows one way: text → tree-sitter tree → [`model::Model`] → [`Finding`]s.
+
+pub mod docs;
+pub mod finding;
+pub mod model;
+pub mod position;
+pub mod rules;
+pub mod source;
+pub mod suppress;
+pub mod syntax;
+
+pub use finding::{apply_edits, Edit, Finding, Fix, Related, Severity};
+pub use model::Model;
+pub use source::SourceFile;
+
+/// Everything the analysis found in one file, in source order.
+pub struct Analysis {
+    pub findings: Vec<Finding>,
+}
+
+/// Analyses a file held as a [`SourceFile`] (the language server's incremental document).
+pub fn analyze(file: &SourceFile) -> Analysis {
+    analyze_text(&file.text(), file.tree())
+}
+
+/// Parses and analyses `text` from scratch (the CLI's path).
+pub fn analyze_str(text: &str) -> Analysis {
+    let tree = syntax::parse(text);
+    analyze_text(text, &tree)
+}
+
+fn analyze_text(text: &str, tree: &tree_sitter::Tree) -> Analysis {
+    let model = Model::build(text, tree);
+    let mut findings = rules::syntax::check(&model);
+    findings.extend(rules::run_all(&model));
+    let mut findings = suppress::apply(&model, findings);
+    findings.sort_by_key(|f| (f.range.start, f.range.end, f.rule.code));
+    Analysis { findings }
+}

@@ -1,0 +1,69 @@
+//! The rule registry. Each rule lives in its own file with its code, its documentation, its
+//! detection, its fix and its fixtures; this module only lists them.
+
+use crate::finding::{Finding, Severity};
+use crate::model::Model;
+
+mod sink;
+
+pub mod syntax;
+
+pub use sink::Sink;
+
+/// Everything known about a rule that does not need a Dockerfile: what the `rules` listing, the
+/// docs pages and the diagnostics' documentation links are made from.
+#[derive(Debug)]
+pub struct RuleMeta {
+    /// Stable code, e.g. `DKL101`.
+    pub code: &'static str,
+    /// Kebab-case name, accepted wherever a code is.
+    pub name: &'static str,
+    /// The equivalent hadolint rule, whose pragmas and config also address this rule.
+    pub hadolint: Option<&'static str>,
+    pub severity: Severity,
+    pub fixable: bool,
+    /// One line, for listings.
+    pub summary: &'static str,
+    /// Markdown: "What it does", "Why it costs size", "Example", "Fix".
+    pub docs: &'static str,
+}
+
+/// Dockerfiles a rule must fire on, and ones it must stay quiet on. Tests run every rule on its
+/// own fixtures, apply its fixes, and check the result.
+#[derive(Debug)]
+pub struct Fixtures {
+    pub fire: &'static [&'static str],
+    pub clean: &'static [&'static str],
+}
+
+pub struct Rule {
+    pub meta: RuleMeta,
+    pub check: fn(&Model, &mut Sink),
+    pub fixtures: Fixtures,
+}
+
+/// Every rule, in code order.
+pub static RULES: &[&Rule] = &[];
+
+/// Every code the analysis can report: the rules and the syntax errors.
+pub fn all_metas() -> impl Iterator<Item = &'static RuleMeta> {
+    syntax::METAS.iter().copied().chain(RULES.iter().map(|r| &r.meta))
+}
+
+/// Looks a rule up by its code, its name, or its hadolint code (case-insensitive).
+pub fn find(key: &str) -> Option<&'static RuleMeta> {
+    all_metas().find(|m| {
+        m.code.eq_ignore_ascii_case(key)
+            || m.name.eq_ignore_ascii_case(key)
+            || m.hadolint.is_some_and(|h| h.eq_ignore_ascii_case(key))
+    })
+}
+
+pub(crate) fn run_all(model: &Model) -> Vec<Finding> {
+    let mut sink = Sink::new(model);
+    for rule in RULES {
+        sink.set_rule(&rule.meta);
+        (rule.check)(model, &mut sink);
+    }
+    sink.into_findings()
+}

@@ -1,0 +1,1 @@
+//! Parser directives (`# syntax=`, `# escape=`, `# check=`) at the top of a Dockerfile.

@@ -1,0 +1,4 @@
+//! The `dockerlean` shells over `dockerlean-core`: the command line and the language server.
+
+pub mod cli;
+pub mod lsp;
