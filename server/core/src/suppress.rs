@@ -1,7 +1,137 @@
-//! `# dockerlean ignore=` / `# hadolint ignore=` pragmas.
+//! Suppression pragmas: `# dockerlean ignore=CODE[,CODE]` or `# hadolint ignore=…` on the
+//! comment lines directly above an instruction silence those rules for it; the `global ignore=`
+//! forms anywhere in the file silence them everywhere. A code may be our code, the rule's name,
+//! or its hadolint code. The builder's syntax errors cannot be silenced.
+
+use std::ops::Range;
+
 use crate::finding::Finding;
 use crate::model::Model;
+use crate::rules::{self, syntax};
 
-pub fn apply(_model: &Model, findings: Vec<Finding>) -> Vec<Finding> {
+#[derive(Debug, PartialEq, Eq)]
+struct Pragma {
+    global: bool,
+    codes: Vec<&'static str>,
+}
+
+/// Reads `# dockerlean [global] ignore=A,B` / `# hadolint [global] ignore=A,B`.
+fn parse(comment: &str) -> Option<Pragma> {
+    let rest = comment.trim_start_matches('#').trim_start();
+    let rest = rest
+        .strip_prefix("dockerlean")
+        .or_else(|| rest.strip_prefix("hadolint"))?
+        .trim_start();
+    let (global, rest) = match rest.strip_prefix("global") {
+        Some(r) => (true, r.trim_start()),
+        None => (false, rest),
+    };
+    let list = rest
+        .strip_prefix("ignore")?
+        .trim_start()
+        .strip_prefix('=')?;
+    let codes = list
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|s| !s.is_empty())
+        .filter_map(|key| rules::find(key).map(|m| m.code))
+        .collect();
+    Some(Pragma { global, codes })
+}
+
+pub fn apply(model: &Model, mut findings: Vec<Finding>) -> Vec<Finding> {
+    let text = model.text;
+    let pragmas: Vec<(Range<usize>, Pragma)> = model
+        .comments
+        .iter()
+        .filter_map(|c| Some((c.clone(), parse(&text[c.clone()])?)))
+        .collect();
+    if pragmas.is_empty() {
+        return findings;
+    }
+    let global: Vec<&str> = pragmas
+        .iter()
+        .filter(|(_, p)| p.global)
+        .flat_map(|(_, p)| p.codes.iter().copied())
+        .collect();
+    findings.retain(|f| {
+        if syntax::METAS.iter().any(|m| std::ptr::eq(*m, f.rule)) {
+            return true;
+        }
+        if global.contains(&f.code()) {
+            return false;
+        }
+        let Some(instr) = model
+            .instructions
+            .iter()
+            .find(|i| i.range().contains(&f.range.start) || i.range().start == f.range.start)
+        else {
+            return true;
+        };
+        !codes_above(text, instr.range().start, &pragmas).any(|c| c == f.code())
+    });
     findings
+}
+
+/// The codes of the pragmas on the comment lines directly above `start` (no blank line between).
+fn codes_above<'p>(
+    text: &str,
+    start: usize,
+    pragmas: &'p [(Range<usize>, Pragma)],
+) -> impl Iterator<Item = &'static str> + 'p {
+    let comments = crate::syntax::logical::comment_block_above(text, start);
+    pragmas
+        .iter()
+        .filter(move |(r, p)| !p.global && comments.start <= r.start && r.end <= comments.end)
+        .flat_map(|(_, p)| p.codes.iter().copied())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyze_str;
+
+    fn codes(text: &str) -> Vec<&'static str> {
+        analyze_str(text)
+            .findings
+            .iter()
+            .map(|f| f.code())
+            .collect()
+    }
+
+    #[test]
+    fn pragma_forms() {
+        assert_eq!(
+            parse("# hadolint ignore=DL3042,DL3015").unwrap().codes,
+            ["DKL101", "DKL102"]
+        );
+        assert_eq!(
+            parse("# dockerlean global ignore=pip-cache-kept").unwrap(),
+            Pragma {
+                global: true,
+                codes: vec!["DKL101"]
+            }
+        );
+        assert!(parse("# just a comment").is_none());
+        assert!(parse("# check=skip=all").is_none());
+    }
+
+    #[test]
+    fn instruction_pragmas_apply_to_the_next_instruction_only() {
+        let text = "FROM python:3.12\n# why: we need the cache\n# hadolint ignore=DL3042\nRUN pip install a\nRUN pip install b\n";
+        assert_eq!(codes(text), ["DKL101"]);
+        let separated = "FROM python:3.12\n# dockerlean ignore=DKL101\n\nRUN pip install a\n";
+        assert_eq!(codes(separated), ["DKL101"]);
+    }
+
+    #[test]
+    fn global_pragmas_apply_everywhere() {
+        let text = "# dockerlean global ignore=DKL101\nFROM python:3.12\nRUN pip install a\nRUN pip install b\n";
+        assert!(codes(text).is_empty());
+    }
+
+    #[test]
+    fn syntax_errors_cannot_be_silenced() {
+        let text = "FROM a\n# dockerlean ignore=DKL001\nFOO bar\n";
+        assert_eq!(codes(text), ["DKL001"]);
+    }
 }

@@ -5,7 +5,7 @@ use std::ops::Range;
 use crate::model::shell::Script;
 use crate::syntax::json;
 use crate::syntax::logical::LogicalLine;
-use crate::syntax::words::{self, Word};
+use crate::syntax::words::{self, Split, Word};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Kind {
@@ -97,9 +97,13 @@ pub struct Instruction {
 }
 
 impl Instruction {
-    pub fn parse(text: &str, line: LogicalLine) -> Instruction {
+    pub fn parse(text: &str, line: LogicalLine, escape: u8) -> Instruction {
         let kind = Kind::from_keyword(&text[line.keyword.clone()]);
-        let mut words = words::split(text, &line).into_iter().peekable();
+        let mode = match kind {
+            Kind::Env | Kind::Label | Kind::Arg => Split::Quoted { escape },
+            _ => Split::Blanks { escape },
+        };
+        let mut words = words::split(text, &line, mode).into_iter().peekable();
         let mut flags = Vec::new();
         while let Some(w) = words.next_if(|w| w.text.starts_with("--") && w.text.len() > 2) {
             let (name, value) = match w.text[2..].split_once('=') {

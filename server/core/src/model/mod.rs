@@ -35,7 +35,7 @@ impl<'a> Model<'a> {
         let mut instructions: Vec<Instruction> = segments
             .lines
             .into_iter()
-            .map(|line| Instruction::parse(text, line))
+            .map(|line| Instruction::parse(text, line, directives.escape))
             .collect();
         for instr in instructions.iter_mut().filter(|i| i.kind == Kind::Run) {
             instr.script = Some(shell::run_script(text, instr));

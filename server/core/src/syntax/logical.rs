@@ -173,7 +173,12 @@ fn trim_final_newline(text: &str, end: usize) -> usize {
 /// is not a heredoc).
 fn heredoc_markers(text: &str, logical: &LogicalLine) -> Vec<(Range<usize>, String, bool, bool)> {
     let mut out = Vec::new();
-    for word in crate::syntax::words::split(text, logical) {
+    // The builder finds markers with a quote-aware split that always escapes with `\`.
+    for word in crate::syntax::words::split(
+        text,
+        logical,
+        crate::syntax::words::Split::Quoted { escape: b'\\' },
+    ) {
         let raw = &text[word.range.clone()];
         let Some(rest) = raw.strip_prefix("<<") else {
             continue;
@@ -240,6 +245,22 @@ fn skip_blanks(text: &str, from: usize, end: usize) -> usize {
 
 pub(crate) fn is_blank(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\r' | b'\x0c' | b'\x0b')
+}
+
+/// The run of comment lines that ends on the line just before the line holding `start`
+/// (empty when that line is not a comment).
+pub fn comment_block_above(text: &str, start: usize) -> Range<usize> {
+    let mut block_start = physical_line(text, start).start;
+    let end = block_start;
+    while block_start > 0 {
+        let line = physical_line(text, block_start - 1);
+        let content = skip_blanks(text, line.start, line.end);
+        if content == line.end || text.as_bytes()[content] != b'#' {
+            break;
+        }
+        block_start = line.start;
+    }
+    block_start..end
 }
 
 #[cfg(test)]

@@ -14,9 +14,19 @@ pub struct Word {
     pub text: String,
 }
 
+/// How the builder splits an instruction's arguments.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Split {
+    /// Quotes group words (`ENV`, `LABEL`, `ARG`, heredoc markers).
+    Quoted { escape: u8 },
+    /// Only blanks separate words; quotes are removed inside each word (`FROM`, `COPY`, `ADD`,
+    /// …: a path with spaces needs the JSON form).
+    Blanks { escape: u8 },
+}
+
 /// The words of the instruction's arguments (not its keyword, not heredoc bodies).
-pub fn split(text: &str, line: &LogicalLine) -> Vec<Word> {
-    split_range(text, line.body.clone(), &gaps(line))
+pub fn split(text: &str, line: &LogicalLine, mode: Split) -> Vec<Word> {
+    split_range(text, line.body.clone(), &gaps(line), mode)
 }
 
 /// Ranges inside the body that read as blanks: continuations and skipped lines.
@@ -31,8 +41,17 @@ pub fn gaps(line: &LogicalLine) -> Vec<Range<usize>> {
     gaps
 }
 
-pub fn split_range(text: &str, range: Range<usize>, gaps: &[Range<usize>]) -> Vec<Word> {
+pub fn split_range(
+    text: &str,
+    range: Range<usize>,
+    gaps: &[Range<usize>],
+    mode: Split,
+) -> Vec<Word> {
     let bytes = text.as_bytes();
+    let (escape, quotes_group) = match mode {
+        Split::Quoted { escape } => (escape, true),
+        Split::Blanks { escape } => (escape, false),
+    };
     let mut words = Vec::new();
     let mut i = range.start;
     let mut gap = gaps.iter().peekable();
@@ -61,7 +80,7 @@ pub fn split_range(text: &str, range: Range<usize>, gaps: &[Range<usize>]) -> Ve
         let mut value = String::new();
         let mut quote: Option<u8> = None;
         while i < range.end {
-            if quote.is_none() {
+            if quote.is_none() || !quotes_group {
                 if let Some(end) = in_gap(i, &mut gap) {
                     // A continuation ends the word only if blanks surround it; the builder joins
                     // lines without adding a space.
@@ -74,7 +93,7 @@ pub fn split_range(text: &str, range: Range<usize>, gaps: &[Range<usize>]) -> Ve
             }
             let b = bytes[i];
             match quote {
-                None if is_blank(b) || b == b'\n' => break,
+                _ if (quote.is_none() || !quotes_group) && (is_blank(b) || b == b'\n') => break,
                 None if b == b'\'' || b == b'"' => {
                     quote = Some(b);
                     i += 1;
@@ -88,10 +107,10 @@ pub fn split_range(text: &str, range: Range<usize>, gaps: &[Range<usize>]) -> Ve
                     value.push(ch);
                     i += ch.len_utf8();
                 }
-                _ if b == b'\\' && i + 1 < range.end && bytes[i + 1] != b'\n' => {
+                _ if b == escape && i + 1 < range.end && !matches!(bytes[i + 1], b'\n' | b'\r') => {
                     let ch = text[i + 1..].chars().next().expect("in bounds");
                     if quote.is_some() && !matches!(ch, '"' | '\\' | '$' | '`') {
-                        value.push('\\');
+                        value.push(escape as char);
                     }
                     value.push(ch);
                     i += 1 + ch.len_utf8();
@@ -120,18 +139,38 @@ mod tests {
     use super::*;
     use crate::syntax::logical::scan;
 
-    fn words(text: &str) -> Vec<String> {
+    fn words(text: &str, mode: Split) -> Vec<String> {
         let (lines, _) = scan(text, 0..text.len(), b'\\');
-        split(text, &lines[0]).into_iter().map(|w| w.text).collect()
+        split(text, &lines[0], mode)
+            .into_iter()
+            .map(|w| w.text)
+            .collect()
+    }
+
+    const QUOTED: Split = Split::Quoted { escape: b'\\' };
+
+    #[test]
+    fn quotes_group_words_in_key_value_instructions() {
+        assert_eq!(
+            words("ENV --x=a:b A=\"my file\" \\\n  # c\n  B=/dst/\n", QUOTED),
+            ["--x=a:b", "A=my file", "B=/dst/"]
+        );
+        assert_eq!(
+            words("ENV 'py'thon:3 AS x", QUOTED),
+            ["python:3", "AS", "x"]
+        );
+        assert_eq!(words("ENV a\\ b c", QUOTED), ["a b", "c"]);
     }
 
     #[test]
-    fn quotes_and_continuations() {
+    fn blanks_split_paths_and_keep_the_other_escape() {
         assert_eq!(
-            words("COPY --chown=a:b \"my file\" \\\n  # c\n  /dst/\n"),
-            ["--chown=a:b", "my file", "/dst/"]
+            words("COPY \"my file\" /dst\n", Split::Blanks { escape: b'\\' }),
+            ["my", "file", "/dst"]
         );
-        assert_eq!(words("FROM 'py'thon:3 AS x"), ["python:3", "AS", "x"]);
-        assert_eq!(words("ADD a\\ b c"), ["a b", "c"]);
+        assert_eq!(
+            words("COPY C:\\src\\ C:\\dst\n", Split::Blanks { escape: b'`' }),
+            ["C:\\src\\", "C:\\dst"]
+        );
     }
 }
