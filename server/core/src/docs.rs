@@ -15,3 +15,23 @@ pub fn page(meta: &RuleMeta) -> String {
     out.push('\n');
     out
 }
+
+/// The Markdown index of every rule, linking to the pages written by [`page`] as `<CODE>.md`.
+pub fn index() -> String {
+    let mut out = String::from(
+        "# Rules\n\nGenerated from the rule registry (`dockerlean rules`); do not edit by hand.\n\n\
+         | Code | Name | Hadolint | Severity | Fixable | Summary |\n|---|---|---|---|---|---|\n",
+    );
+    for m in crate::rules::all_metas() {
+        out.push_str(&format!(
+            "| [{code}]({code}.md) | `{}` | {} | {} | {} | {} |\n",
+            m.name,
+            m.hadolint.unwrap_or("—"),
+            m.severity.as_str(),
+            if m.fixable { "yes" } else { "no" },
+            m.summary.replace('|', "\\|"),
+            code = m.code,
+        ));
+    }
+    out
+}
