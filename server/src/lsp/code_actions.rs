@@ -57,3 +57,60 @@ pub fn quick_fixes(
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lsp::session::test_support::{finding, session};
+    use dockerlean_core::position::Encoding;
+
+    const TEXT: &str = "FROM a\nRUN é b\n";
+
+    fn fixes(requested: Range<usize>, context: &[Diagnostic]) -> Vec<CodeActionOrCommand> {
+        let rope = Rope::from_str(TEXT);
+        let uri: Uri = "file:///Dockerfile".parse().unwrap();
+        let session = session(Encoding::Utf16, false);
+        quick_fixes(
+            &[finding(7..13)],
+            &rope,
+            1,
+            &uri,
+            requested,
+            context,
+            &session,
+        )
+    }
+
+    #[test]
+    fn a_request_touching_the_finding_gets_its_fix() {
+        let actions = fixes(13..13, &[]);
+        let [CodeActionOrCommand::CodeAction(action)] = &actions[..] else {
+            panic!("one code action, got {actions:?}")
+        };
+        assert_eq!(action.kind, Some(CodeActionKind::QUICKFIX));
+        assert_eq!(action.is_preferred, Some(true));
+        let changes = action.edit.as_ref().unwrap().changes.as_ref().unwrap();
+        let edits = &changes[&"file:///Dockerfile".parse::<Uri>().unwrap()];
+        // Byte 13 is after "RUN é" (é is two bytes, one UTF-16 unit).
+        assert_eq!(
+            edits[0].range.start,
+            tower_lsp_server::ls_types::Position::new(1, 5)
+        );
+        assert_eq!(edits[0].new_text, "!");
+    }
+
+    #[test]
+    fn a_diagnostic_named_in_the_context_gets_its_fix_anywhere() {
+        assert!(fixes(0..0, &[]).is_empty());
+        let rope = Rope::from_str(TEXT);
+        let uri: Uri = "file:///Dockerfile".parse().unwrap();
+        let named = diagnostic(
+            &finding(7..13),
+            &rope,
+            1,
+            &uri,
+            &session(Encoding::Utf16, false),
+        );
+        assert_eq!(fixes(0..0, &[named]).len(), 1);
+    }
+}

@@ -70,3 +70,42 @@ pub fn diagnostic(
         data: serde_json::to_value(FindingKey::of(finding, version)).ok(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lsp::session::test_support::{finding, session};
+    use dockerlean_core::position::Encoding;
+    use tower_lsp_server::ls_types::{DiagnosticSeverity, Position};
+
+    #[test]
+    fn a_finding_becomes_a_diagnostic_that_names_it() {
+        let rope = Rope::from_str("FROM a\nRUN 😀 b\n");
+        let uri: Uri = "file:///Dockerfile".parse().unwrap();
+        let f = finding(16..17);
+        let d = diagnostic(&f, &rope, 3, &uri, &session(Encoding::Utf16, true));
+        assert_eq!(d.range.start, Position::new(1, 7));
+        assert_eq!(d.severity, Some(DiagnosticSeverity::WARNING));
+        assert_eq!(d.code, Some(NumberOrString::String("DKL999".to_owned())));
+        assert_eq!(d.source.as_deref(), Some("dockerlean"));
+        assert!(d.code_description.is_some());
+        assert!(FindingKey::from_diagnostic(&d) == Some(FindingKey::of(&f, 3)));
+        let related = d.related_information.expect("related information");
+        assert_eq!(related[0].location.uri, uri);
+        assert_eq!(related[0].message, "because");
+    }
+
+    #[test]
+    fn related_information_only_goes_to_clients_that_support_it() {
+        let rope = Rope::from_str("FROM a\n");
+        let uri: Uri = "file:///Dockerfile".parse().unwrap();
+        let d = diagnostic(
+            &finding(0..4),
+            &rope,
+            1,
+            &uri,
+            &session(Encoding::Utf16, false),
+        );
+        assert!(d.related_information.is_none());
+    }
+}

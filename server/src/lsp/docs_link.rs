@@ -9,14 +9,36 @@ use std::sync::Mutex;
 use dockerlean_core::rules::RuleMeta;
 use tower_lsp_server::ls_types::Uri;
 
-#[derive(Default)]
 pub struct DocsLinks {
+    dir: PathBuf,
     /// `None` remembers a page that could not be written, so it is not retried on every
     /// analysis.
     written: Mutex<HashMap<&'static str, Option<Uri>>>,
 }
 
+/// `$XDG_CACHE_HOME/dockerlean/rules`, else `~/.cache/dockerlean/rules`, else the temp dir.
+impl Default for DocsLinks {
+    fn default() -> Self {
+        let non_empty = |var: &str| {
+            std::env::var_os(var)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        };
+        let cache = non_empty("XDG_CACHE_HOME")
+            .or_else(|| non_empty("HOME").map(|home| home.join(".cache")))
+            .unwrap_or_else(std::env::temp_dir);
+        DocsLinks::in_dir(cache.join("dockerlean").join("rules"))
+    }
+}
+
 impl DocsLinks {
+    pub fn in_dir(dir: PathBuf) -> DocsLinks {
+        DocsLinks {
+            dir,
+            written: Mutex::default(),
+        }
+    }
+
     /// The link to `meta`'s page, writing the page on first use; `None` when it cannot be
     /// written.
     pub fn link(&self, meta: &'static RuleMeta) -> Option<Uri> {
@@ -26,36 +48,59 @@ impl DocsLinks {
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         written
             .entry(meta.code)
-            .or_insert_with(|| write_page(meta))
+            .or_insert_with(|| self.write_page(meta))
             .clone()
     }
-}
 
-fn write_page(meta: &RuleMeta) -> Option<Uri> {
-    let dir = rules_dir();
-    let path = dir.join(format!("{}.md", meta.code));
-    let written = std::fs::create_dir_all(&dir)
-        .and_then(|()| std::fs::write(&path, dockerlean_core::docs::page(meta)));
-    match written {
-        Ok(()) => Uri::from_file_path(&path),
-        Err(err) => {
-            eprintln!(
-                "dockerlean: cannot write the docs page {}: {err}",
-                path.display()
-            );
-            None
+    fn write_page(&self, meta: &RuleMeta) -> Option<Uri> {
+        let path = self.dir.join(format!("{}.md", meta.code));
+        let written = std::fs::create_dir_all(&self.dir)
+            .and_then(|()| std::fs::write(&path, dockerlean_core::docs::page(meta)));
+        match written {
+            Ok(()) => Uri::from_file_path(&path),
+            Err(err) => {
+                eprintln!(
+                    "dockerlean: cannot write the docs page {}: {err}",
+                    path.display()
+                );
+                None
+            }
         }
     }
 }
 
-fn rules_dir() -> PathBuf {
-    let non_empty = |var: &str| {
-        std::env::var_os(var)
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use dockerlean_core::Severity;
+
+    static META: RuleMeta = RuleMeta {
+        code: "DKL999",
+        name: "test-rule",
+        hadolint: None,
+        severity: Severity::Warning,
+        fixable: false,
+        summary: "A rule for tests.",
+        docs: "## What it does",
     };
-    let cache = non_empty("XDG_CACHE_HOME")
-        .or_else(|| non_empty("HOME").map(|home| home.join(".cache")))
-        .unwrap_or_else(std::env::temp_dir);
-    cache.join("dockerlean").join("rules")
+
+    #[test]
+    fn the_page_is_written_and_linked_as_a_file_uri() {
+        let dir = std::env::temp_dir().join(format!("dockerlean-docs-{}", std::process::id()));
+        let links = DocsLinks::in_dir(dir.clone());
+        let uri = links.link(&META).expect("a link");
+        assert!(uri.as_str().starts_with("file://"));
+        let page = std::fs::read_to_string(dir.join("DKL999.md")).unwrap();
+        assert!(page.contains("A rule for tests."));
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn an_unwritable_directory_gives_no_link() {
+        let file =
+            std::env::temp_dir().join(format!("dockerlean-not-a-dir-{}", std::process::id()));
+        std::fs::write(&file, "").unwrap();
+        assert!(DocsLinks::in_dir(file.join("rules")).link(&META).is_none());
+        std::fs::remove_file(file).unwrap();
+    }
 }

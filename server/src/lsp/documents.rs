@@ -67,9 +67,6 @@ impl Document {
 /// one analysis of one file, never across an `.await`.
 pub struct OpenDocument {
     document: Mutex<Document>,
-    /// The version whose diagnostics were last sent, held across the send so that an older
-    /// analysis finishing late cannot overwrite newer diagnostics.
-    pub published: tokio::sync::Mutex<Option<i32>>,
 }
 
 impl OpenDocument {
@@ -91,7 +88,6 @@ impl Documents {
     pub fn open(&self, uri: Uri, text: &str, version: i32) {
         let document = Arc::new(OpenDocument {
             document: Mutex::new(Document::new(text, version)),
-            published: tokio::sync::Mutex::new(None),
         });
         self.map().insert(uri, document);
     }

@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use tower_lsp_server::{LspService, Server};
 
+use self::docs_link::DocsLinks;
 use self::server::Backend;
 use self::session::Session;
 use self::text_sync::InOrderTextSync;
@@ -23,7 +24,7 @@ pub fn run_stdio() -> std::io::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    let session = Arc::new(Session::default());
+    let session = Arc::new(Session::new(DocsLinks::default()));
     runtime.block_on(async {
         let (service, socket) = LspService::new(|client| Backend::new(client, session.clone()));
         let service = InOrderTextSync::new(service, session.clone());

@@ -22,11 +22,19 @@ use super::session::{Negotiated, Session};
 pub struct Backend {
     client: Client,
     session: Arc<Session>,
+    /// Held from the "is this still the document's current version?" check through the send,
+    /// so that no other publish (an older analysis finishing late, or the clearing on close)
+    /// can slip in between and leave stale diagnostics on screen.
+    publishing: tokio::sync::Mutex<()>,
 }
 
 impl Backend {
     pub fn new(client: Client, session: Arc<Session>) -> Backend {
-        Backend { client, session }
+        Backend {
+            client,
+            session,
+            publishing: tokio::sync::Mutex::new(()),
+        }
     }
 
     /// Analyses `version` of `uri` off the message loop and publishes its diagnostics, unless
@@ -60,14 +68,13 @@ impl Backend {
                 return;
             }
         };
-        let mut published = document.published.lock().await;
+        let _publishing = self.publishing.lock().await;
         let still_current = self.session.documents.is_current(&uri, &document)
             && document.lock().version == version;
-        if still_current && published.is_none_or(|p| p < version) {
+        if still_current {
             self.client
                 .publish_diagnostics(uri, diagnostics, Some(version))
                 .await;
-            *published = Some(version);
         }
     }
 }
@@ -130,6 +137,7 @@ impl LanguageServer for Backend {
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        let _publishing = self.publishing.lock().await;
         self.client
             .publish_diagnostics(params.text_document.uri, Vec::new(), None)
             .await;
