@@ -39,22 +39,7 @@ impl<S> InOrderTextSync<S> {
             }
             "textDocument/didChange" => {
                 if let Some(p) = params::<DidChangeTextDocumentParams>(request) {
-                    let doc = p.text_document;
-                    let encoding = self.session.encoding();
-                    match self.session.documents.change(
-                        &doc.uri,
-                        p.content_changes,
-                        doc.version,
-                        encoding,
-                    ) {
-                        None => log(&format!(
-                            "didChange for a document that is not open: {}",
-                            doc.uri.as_str()
-                        )),
-                        Some(skipped) => skipped
-                            .iter()
-                            .for_each(|message| log(&format!("{}: {message}", doc.uri.as_str()))),
-                    }
+                    self.change(p);
                 }
             }
             "textDocument/didClose" => {
@@ -63,6 +48,22 @@ impl<S> InOrderTextSync<S> {
                 }
             }
             _ => {}
+        }
+    }
+
+    fn change(&self, p: DidChangeTextDocumentParams) {
+        let (uri, version) = (p.text_document.uri, p.text_document.version);
+        let documents = &self.session.documents;
+        match documents.change(&uri, p.content_changes, version, self.session.encoding()) {
+            None => log(&format!(
+                "didChange for a document that is not open: {}",
+                uri.as_str()
+            )),
+            Some(skipped) => {
+                for message in skipped {
+                    log(&format!("{}: {message}", uri.as_str()));
+                }
+            }
         }
     }
 }
