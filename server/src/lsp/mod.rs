@@ -1,1 +1,42 @@
-//! The language server.
+//! The language server: LSP over stdio, a thin shell over `dockerlean-core`.
+
+mod code_actions;
+mod convert;
+mod diagnostics;
+mod docs_link;
+mod documents;
+mod server;
+mod session;
+mod text_sync;
+
+use std::sync::Arc;
+
+use tower_lsp_server::{LspService, Server};
+
+use self::docs_link::DocsLinks;
+use self::server::Backend;
+use self::session::Session;
+use self::text_sync::InOrderTextSync;
+
+/// Serves LSP on stdin/stdout until the client sends `exit` or closes stdin. Ending without a
+/// `shutdown` request first is an error, so the process exits non-zero as the protocol asks.
+pub fn run_stdio() -> std::io::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let session = Arc::new(Session::new(DocsLinks::default()));
+    runtime.block_on(async {
+        let (service, socket) = LspService::new(|client| Backend::new(client, session.clone()));
+        let service = InOrderTextSync::new(service, session.clone());
+        Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+            .serve(service)
+            .await;
+    });
+    if session.shutdown_requested() {
+        Ok(())
+    } else {
+        Err(std::io::Error::other(
+            "the client ended the session without a shutdown request",
+        ))
+    }
+}

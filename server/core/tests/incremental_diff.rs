@@ -1,0 +1,146 @@
+//! Differential test of incremental reparsing: any sequence of edits applied through
+//! `SourceFile::edit` must leave exactly the text and tree that a fresh parse of the same text
+//! gives. A mismatch means the language server would analyse a tree that does not match what
+//! the user sees.
+
+use dockerlean_core::SourceFile;
+use proptest::prelude::*;
+use proptest::sample::{select, Index};
+use tree_sitter::Node;
+
+const SEEDS: &[&str] = &[
+    "FROM python:3.12-slim AS build\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n\nFROM python:3.12-slim\nCOPY --from=build /app /app\nCMD [\"python\", \"-m\", \"app\"]\n",
+    "FROM debian:bookworm\nRUN apt-get update \\\n    && apt-get install -y --no-install-recommends curl ca-certificates \\\n    && rm -rf /var/lib/apt/lists/*\n",
+    "# syntax=docker/dockerfile:1\nFROM alpine:3.20\nRUN apk add --no-cache git\nADD ./src /src\nENV NAME=\"é😀\" \\\n    OTHER=1\n",
+    "FROM ubuntu:24.04\r\nARG VERSION=1.0\r\nRUN echo \"$VERSION\" \\\r\n  && apt-get install -y jq\r\nLABEL maintainer=\"ünï 😀\"\r\n",
+    "FROM alpine\nRUN <<EOF\napk add curl\necho done\nEOF\nCOPY <<-CONF /etc/app.conf\n\tkey=value\n\tCONF\n",
+    "",
+];
+
+/// Pieces that, spliced anywhere, exercise multi-byte characters, line endings, line
+/// continuations, heredocs, quoting and instruction boundaries.
+const FRAGMENTS: &[&str] = &[
+    "é",
+    "😀",
+    "\r\n",
+    "\n",
+    "\\\n",
+    "\\\r\n",
+    " \\",
+    "RUN ",
+    "FROM ",
+    "COPY . /app",
+    "<<EOF\n",
+    "EOF\n",
+    "<<-'X'\n",
+    "X\n",
+    "pip install flask",
+    "apt-get install -y curl",
+    " && ",
+    "#",
+    "# ",
+    "\"",
+    "'",
+    "$",
+    "${A:-b}",
+    "[\"a\", \"b\"]",
+    " ",
+    "\t",
+    "--no-cache-dir",
+    "=",
+    "ARG X=1\n",
+];
+
+#[derive(Clone, Debug)]
+struct Edit {
+    at: Index,
+    delete: usize,
+    insert: String,
+}
+
+fn edit() -> impl Strategy<Value = Edit> {
+    let insert = prop::collection::vec(select(FRAGMENTS), 0..4).prop_map(|parts| parts.concat());
+    (
+        any::<Index>(),
+        prop_oneof![Just(0usize), 0..4usize, 0..40usize],
+        insert,
+    )
+        .prop_map(|(at, delete, insert)| Edit { at, delete, insert })
+}
+
+/// The byte range an edit replaces in `text`, on character boundaries.
+fn byte_range(text: &str, edit: &Edit) -> std::ops::Range<usize> {
+    let floor = |mut i: usize| {
+        i = i.min(text.len());
+        while !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let start = floor(edit.at.index(text.len() + 1));
+    start..floor(start + edit.delete)
+}
+
+/// The tree's S-expression plus every node's byte range and point span, which the
+/// S-expression leaves out and an incremental edit can get wrong on its own.
+fn shape(file: &SourceFile) -> (String, Vec<String>) {
+    fn walk(node: Node, out: &mut Vec<String>) {
+        out.push(format!(
+            "{} {:?} {:?}-{:?}",
+            node.kind(),
+            node.byte_range(),
+            node.start_position(),
+            node.end_position()
+        ));
+        let mut cursor = node.walk();
+        for child in node.children(&mut cursor) {
+            walk(child, out);
+        }
+    }
+    let root = file.tree().root_node();
+    let mut nodes = Vec::new();
+    walk(root, &mut nodes);
+    (root.to_sexp(), nodes)
+}
+
+fn check_matches_fresh_parse(file: &SourceFile, expected_text: &str) -> Result<(), TestCaseError> {
+    prop_assert_eq!(file.text(), expected_text);
+    prop_assert_eq!(shape(file), shape(&SourceFile::new(expected_text)));
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn edits_one_at_a_time_match_a_fresh_parse(
+        seed in select(SEEDS),
+        edits in prop::collection::vec(edit(), 1..12),
+    ) {
+        let mut file = SourceFile::new(seed);
+        let mut text = seed.to_owned();
+        for edit in &edits {
+            let range = byte_range(&text, edit);
+            text.replace_range(range.clone(), &edit.insert);
+            file.edit(range, &edit.insert);
+            check_matches_fresh_parse(&file, &text)?;
+        }
+    }
+
+    #[test]
+    fn a_batch_of_edits_matches_a_fresh_parse(
+        seed in select(SEEDS),
+        edits in prop::collection::vec(edit(), 1..12),
+    ) {
+        let mut file = SourceFile::new(seed);
+        let mut text = seed.to_owned();
+        let mut batch = Vec::new();
+        for edit in &edits {
+            let range = byte_range(&text, edit);
+            text.replace_range(range.clone(), &edit.insert);
+            batch.push((range, edit.insert.as_str()));
+        }
+        file.edit_many(batch);
+        check_matches_fresh_parse(&file, &text)?;
+    }
+}

@@ -1,0 +1,185 @@
+//! The open documents: each one's text and incrementally reparsed tree, its version, and the
+//! findings of its latest analysis.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use dockerlean_core::position::Encoding;
+use dockerlean_core::{Finding, SourceFile};
+use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
+
+use super::convert;
+
+pub struct Document {
+    pub file: SourceFile,
+    pub version: i32,
+    analysis: Option<(i32, Arc<[Finding]>)>,
+}
+
+impl Document {
+    fn new(text: &str, version: i32) -> Document {
+        Document {
+            file: SourceFile::new(text),
+            version,
+            analysis: None,
+        }
+    }
+
+    /// The findings for the current text, from the cache when it is of this version.
+    pub fn findings(&mut self) -> Arc<[Finding]> {
+        match &self.analysis {
+            Some((version, findings)) if *version == self.version => findings.clone(),
+            _ => {
+                let findings: Arc<[Finding]> = dockerlean_core::analyze(&self.file).findings.into();
+                self.analysis = Some((self.version, findings.clone()));
+                findings
+            }
+        }
+    }
+
+    /// Applies one notification's changes in order. A change whose range names a line past the
+    /// end is skipped rather than clamped, so that a client out of step never makes us delete
+    /// text; the returned messages say what was skipped.
+    fn apply(
+        &mut self,
+        changes: Vec<TextDocumentContentChangeEvent>,
+        version: i32,
+        encoding: Encoding,
+    ) -> Vec<String> {
+        let mut skipped = Vec::new();
+        for change in changes {
+            match change.range {
+                None => self.file.replace_all(&change.text),
+                Some(range) => match convert::byte_range(self.file.rope(), range, encoding) {
+                    Ok(bytes) => self.file.edit(bytes, &change.text),
+                    Err(err) => skipped.push(format!(
+                        "ignored a change to {range:?} at version {version}: {err}"
+                    )),
+                },
+            }
+        }
+        self.version = version;
+        skipped
+    }
+}
+
+/// One open document. The text sits behind a plain mutex: it is only ever held for an edit or
+/// one analysis of one file, never across an `.await`.
+pub struct OpenDocument {
+    document: Mutex<Document>,
+}
+
+impl OpenDocument {
+    pub fn lock(&self) -> MutexGuard<'_, Document> {
+        // A panic while analysing leaves the text intact (edits are applied before analysis),
+        // so a poisoned lock still guards a usable document.
+        self.document
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+#[derive(Default)]
+pub struct Documents {
+    open: Mutex<HashMap<Uri, Arc<OpenDocument>>>,
+}
+
+impl Documents {
+    pub fn open(&self, uri: Uri, text: &str, version: i32) {
+        let document = Arc::new(OpenDocument {
+            document: Mutex::new(Document::new(text, version)),
+        });
+        self.map().insert(uri, document);
+    }
+
+    /// Applies a `didChange`; returns what was skipped, or `None` for an unknown document.
+    pub fn change(
+        &self,
+        uri: &Uri,
+        changes: Vec<TextDocumentContentChangeEvent>,
+        version: i32,
+        encoding: Encoding,
+    ) -> Option<Vec<String>> {
+        let document = self.get(uri)?;
+        let skipped = document.lock().apply(changes, version, encoding);
+        Some(skipped)
+    }
+
+    pub fn close(&self, uri: &Uri) {
+        self.map().remove(uri);
+    }
+
+    pub fn get(&self, uri: &Uri) -> Option<Arc<OpenDocument>> {
+        self.map().get(uri).cloned()
+    }
+
+    /// Whether `document` is still what is open at `uri` (not closed, nor closed and reopened).
+    pub fn is_current(&self, uri: &Uri, document: &Arc<OpenDocument>) -> bool {
+        self.map()
+            .get(uri)
+            .is_some_and(|open| Arc::ptr_eq(open, document))
+    }
+
+    fn map(&self) -> MutexGuard<'_, HashMap<Uri, Arc<OpenDocument>>> {
+        self.open
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tower_lsp_server::ls_types::{Position, Range};
+
+    fn change(range: Option<Range>, text: &str) -> TextDocumentContentChangeEvent {
+        TextDocumentContentChangeEvent {
+            range,
+            range_length: None,
+            text: text.to_owned(),
+        }
+    }
+
+    fn at(line: u32, character: u32) -> Range {
+        Range::new(
+            Position::new(line, character),
+            Position::new(line, character),
+        )
+    }
+
+    #[test]
+    fn changes_apply_in_order_against_the_previous_text() {
+        let docs = Documents::default();
+        let uri: Uri = "file:///Dockerfile".parse().unwrap();
+        docs.open(uri.clone(), "FROM a\n", 1);
+        let changes = vec![
+            change(Some(at(1, 0)), "RUN b\n"),
+            change(Some(at(2, 0)), "RUN c\n"),
+        ];
+        assert_eq!(docs.change(&uri, changes, 2, Encoding::Utf16), Some(vec![]));
+        let doc = docs.get(&uri).unwrap();
+        assert_eq!(doc.lock().file.text(), "FROM a\nRUN b\nRUN c\n");
+        assert_eq!(doc.lock().version, 2);
+    }
+
+    #[test]
+    fn a_change_past_the_end_is_skipped_and_the_rest_applied() {
+        let docs = Documents::default();
+        let uri: Uri = "file:///Dockerfile".parse().unwrap();
+        docs.open(uri.clone(), "FROM a\n", 1);
+        let changes = vec![change(Some(at(9, 0)), "lost"), change(None, "FROM b\n")];
+        let skipped = docs.change(&uri, changes, 2, Encoding::Utf8).unwrap();
+        assert_eq!(skipped.len(), 1);
+        assert_eq!(docs.get(&uri).unwrap().lock().file.text(), "FROM b\n");
+    }
+
+    #[test]
+    fn unknown_documents_are_not_an_error() {
+        let docs = Documents::default();
+        let uri: Uri = "file:///nowhere".parse().unwrap();
+        assert!(docs
+            .change(&uri, vec![change(None, "x")], 1, Encoding::Utf16)
+            .is_none());
+        docs.close(&uri);
+    }
+}

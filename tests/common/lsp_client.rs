@@ -1,0 +1,228 @@
+//! A minimal LSP client over a child process's stdio, for end-to-end tests and benchmarks:
+//! Content-Length framing, request/response matching by id, and waiting for notifications,
+//! every wait bounded so that a hung server fails the test instead of hanging it.
+
+#![allow(dead_code)] // Each test binary that includes this module uses a different part of it.
+
+use std::collections::VecDeque;
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+pub const TIMEOUT: Duration = Duration::from_secs(20);
+
+pub struct LspClient {
+    child: Child,
+    stdin: ChildStdin,
+    incoming: Receiver<Value>,
+    /// Messages read while waiting for something else, oldest first.
+    backlog: VecDeque<Value>,
+    next_id: i64,
+}
+
+impl LspClient {
+    /// Starts `program args…` with its docs cache in `cache_dir`.
+    pub fn spawn(program: &str, args: &[&str], cache_dir: &std::path::Path) -> LspClient {
+        let mut child = Command::new(program)
+            .args(args)
+            .env("XDG_CACHE_HOME", cache_dir)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("the server starts");
+        let stdin = child.stdin.take().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, incoming) = mpsc::channel();
+        thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            while let Some(message) = read_message(&mut reader) {
+                if tx.send(message).is_err() {
+                    break;
+                }
+            }
+        });
+        LspClient {
+            child,
+            stdin,
+            incoming,
+            backlog: VecDeque::new(),
+            next_id: 1,
+        }
+    }
+
+    pub fn notify(&mut self, method: &str, params: Value) {
+        self.send(&json!({ "jsonrpc": "2.0", "method": method, "params": params }));
+    }
+
+    /// Sends a request and returns its response (`result` or `error` inside).
+    pub fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(&json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
+        self.wait_for(&format!("the response to {method}"), |m| {
+            m.get("id") == Some(&json!(id)) && m.get("method").is_none()
+        })
+    }
+
+    /// Waits for a notification `method` whose params satisfy `accept`, and returns the params.
+    pub fn wait_notification(&mut self, method: &str, accept: impl Fn(&Value) -> bool) -> Value {
+        let message = self.wait_for(&format!("a {method} notification"), |m| {
+            m["method"] == method && m.get("id").is_none() && accept(&m["params"])
+        });
+        message["params"].clone()
+    }
+
+    /// Waits for the diagnostics of `uri` at `version`.
+    pub fn diagnostics(&mut self, uri: &str, version: i64) -> Vec<Value> {
+        let params = self.wait_notification("textDocument/publishDiagnostics", |p| {
+            p["uri"] == uri && p["version"] == version
+        });
+        params["diagnostics"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// `initialize` with `capabilities`, then `initialized`; returns the initialize result.
+    pub fn initialize(&mut self, capabilities: Value) -> Value {
+        let response = self.request(
+            "initialize",
+            json!({ "processId": null, "rootUri": null, "capabilities": capabilities }),
+        );
+        self.notify("initialized", json!({}));
+        response["result"].clone()
+    }
+
+    pub fn did_open(&mut self, uri: &str, version: i64, text: &str) {
+        let document =
+            json!({ "uri": uri, "languageId": "dockerfile", "version": version, "text": text });
+        self.notify("textDocument/didOpen", json!({ "textDocument": document }));
+    }
+
+    pub fn did_change(&mut self, uri: &str, version: i64, changes: Value) {
+        self.notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": uri, "version": version }, "contentChanges": changes }),
+        );
+    }
+
+    /// `shutdown`, then `exit`; returns how the process ended.
+    pub fn shutdown_and_exit(mut self) -> ExitStatus {
+        let response = self.request("shutdown", Value::Null);
+        assert!(
+            response.get("error").is_none(),
+            "shutdown failed: {response}"
+        );
+        self.exit()
+    }
+
+    /// `exit` alone; returns how the process ended.
+    pub fn exit(mut self) -> ExitStatus {
+        self.notify("exit", Value::Null);
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("the server can be waited on") {
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the server did not exit within {TIMEOUT:?}"
+            );
+            thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    fn send(&mut self, message: &Value) {
+        let body = message.to_string();
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len())
+            .and_then(|()| self.stdin.flush())
+            .expect("the server reads its stdin");
+    }
+
+    fn wait_for(&mut self, what: &str, accept: impl Fn(&Value) -> bool) -> Value {
+        if let Some(i) = self.backlog.iter().position(&accept) {
+            return self.backlog.remove(i).unwrap();
+        }
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.incoming.recv_timeout(left) {
+                Ok(message) if accept(&message) => return message,
+                Ok(message) => self.backlog.push_back(message),
+                Err(RecvTimeoutError::Timeout) => panic!("no {what} within {TIMEOUT:?}"),
+                Err(RecvTimeoutError::Disconnected) => {
+                    panic!("the server closed stdout before {what}")
+                }
+            }
+        }
+    }
+}
+
+impl Drop for LspClient {
+    fn drop(&mut self) {
+        // A failed test must not leave a server running; after a clean exit this is a no-op.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn read_message(reader: &mut impl BufRead) -> Option<Value> {
+    let mut length = None;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some((name, value)) = line.split_once(':') {
+            if name.eq_ignore_ascii_case("content-length") {
+                length = value.trim().parse::<usize>().ok();
+            }
+        }
+    }
+    let mut body = vec![0; length?];
+    reader.read_exact(&mut body).ok()?;
+    serde_json::from_slice(&body).ok()
+}
+
+/// A UTF-16 LSP position to a byte offset of `text` (columns past the line clamp to its end).
+pub fn utf16_offset(text: &str, position: &Value) -> usize {
+    let line = position["line"].as_u64().unwrap() as usize;
+    let character = position["character"].as_u64().unwrap() as usize;
+    let line_start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+    let content = text[line_start..].split('\n').next().unwrap_or("");
+    let mut units = 0;
+    for (byte, ch) in content.char_indices() {
+        if units >= character {
+            return line_start + byte;
+        }
+        units += ch.len_utf16();
+    }
+    line_start + content.len()
+}
+
+/// Applies LSP `TextEdit`s (UTF-16 positions, all against `text`) the way a client does.
+pub fn apply_text_edits(text: &str, edits: &[Value]) -> String {
+    let mut spans: Vec<(usize, usize, &str)> = edits
+        .iter()
+        .map(|e| {
+            let start = utf16_offset(text, &e["range"]["start"]);
+            let end = utf16_offset(text, &e["range"]["end"]);
+            (start, end, e["newText"].as_str().unwrap())
+        })
+        .collect();
+    spans.sort_by_key(|&(start, end, _)| std::cmp::Reverse((start, end)));
+    let mut out = text.to_owned();
+    for (start, end, new_text) in spans {
+        out.replace_range(start..end, new_text);
+    }
+    out
+}
