@@ -4,7 +4,9 @@ use std::ops::Range;
 
 use crate::rules::RuleMeta;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Hint,
@@ -43,11 +45,17 @@ pub struct Edit {
 
 impl Edit {
     pub fn insert(at: usize, text: impl Into<String>) -> Edit {
-        Edit { range: at..at, text: text.into() }
+        Edit {
+            range: at..at,
+            text: text.into(),
+        }
     }
 
     pub fn replace(range: Range<usize>, text: impl Into<String>) -> Edit {
-        Edit { range, text: text.into() }
+        Edit {
+            range,
+            text: text.into(),
+        }
     }
 }
 
@@ -86,7 +94,8 @@ impl Finding {
 pub fn apply_edits(text: &str, edits: &[Edit]) -> String {
     let mut sorted: Vec<&Edit> = edits.iter().collect();
     sorted.sort_by_key(|e| (e.range.start, e.range.end));
-    let mut out = String::with_capacity(text.len() + edits.iter().map(|e| e.text.len()).sum::<usize>());
+    let mut out =
+        String::with_capacity(text.len() + edits.iter().map(|e| e.text.len()).sum::<usize>());
     let mut pos = 0;
     for e in sorted {
         let start = e.range.start.clamp(pos, text.len());

@@ -30,7 +30,10 @@ impl std::fmt::Display for PositionError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             PositionError::LinePastEnd { line, lines } => {
-                write!(f, "line {line} is past the end of the document ({lines} lines)")
+                write!(
+                    f,
+                    "line {line} is past the end of the document ({lines} lines)"
+                )
             }
         }
     }
@@ -46,7 +49,9 @@ pub fn offset_to_line_col(rope: &Rope, byte: usize, enc: Encoding) -> LineCol {
             let start_char = rope.byte_to_char(line_start);
             let char_idx = rope.byte_to_char(byte);
             match enc {
-                Encoding::Utf16 => rope.char_to_utf16_cu(char_idx) - rope.char_to_utf16_cu(start_char),
+                Encoding::Utf16 => {
+                    rope.char_to_utf16_cu(char_idx) - rope.char_to_utf16_cu(start_char)
+                }
                 _ => char_idx - start_char,
             }
         }
@@ -58,10 +63,17 @@ pub fn offset_to_line_col(rope: &Rope, byte: usize, enc: Encoding) -> LineCol {
 /// (before its line break), as the LSP specification asks; a column inside a character is moved
 /// back to the character's start. A line past the end of the text is an error, except the line
 /// just after a final line break, which is the end of the text.
-pub fn line_col_to_offset(rope: &Rope, pos: LineCol, enc: Encoding) -> Result<usize, PositionError> {
+pub fn line_col_to_offset(
+    rope: &Rope,
+    pos: LineCol,
+    enc: Encoding,
+) -> Result<usize, PositionError> {
     let lines = rope.len_lines();
     if pos.line >= lines {
-        return Err(PositionError::LinePastEnd { line: pos.line, lines });
+        return Err(PositionError::LinePastEnd {
+            line: pos.line,
+            lines,
+        });
     }
     let line_start = rope.line_to_byte(pos.line);
     let line = rope.line(pos.line);
@@ -110,26 +122,53 @@ mod tests {
     fn utf16_columns_count_surrogate_pairs_twice() {
         let rope = Rope::from_str("a😀b\nxy");
         let b = "a😀".len();
-        assert_eq!(offset_to_line_col(&rope, b, Encoding::Utf16), LineCol { line: 0, col: 3 });
-        assert_eq!(offset_to_line_col(&rope, b, Encoding::Utf32), LineCol { line: 0, col: 2 });
-        assert_eq!(offset_to_line_col(&rope, b, Encoding::Utf8), LineCol { line: 0, col: 5 });
-        assert_eq!(line_col_to_offset(&rope, LineCol { line: 0, col: 3 }, Encoding::Utf16), Ok(b));
+        assert_eq!(
+            offset_to_line_col(&rope, b, Encoding::Utf16),
+            LineCol { line: 0, col: 3 }
+        );
+        assert_eq!(
+            offset_to_line_col(&rope, b, Encoding::Utf32),
+            LineCol { line: 0, col: 2 }
+        );
+        assert_eq!(
+            offset_to_line_col(&rope, b, Encoding::Utf8),
+            LineCol { line: 0, col: 5 }
+        );
+        assert_eq!(
+            line_col_to_offset(&rope, LineCol { line: 0, col: 3 }, Encoding::Utf16),
+            Ok(b)
+        );
         // Inside the surrogate pair: back to the character's start.
-        assert_eq!(line_col_to_offset(&rope, LineCol { line: 0, col: 2 }, Encoding::Utf16), Ok(1));
+        assert_eq!(
+            line_col_to_offset(&rope, LineCol { line: 0, col: 2 }, Encoding::Utf16),
+            Ok(1)
+        );
     }
 
     #[test]
     fn columns_past_the_line_clamp_before_crlf() {
         let rope = Rope::from_str("ab\r\ncd");
-        assert_eq!(line_col_to_offset(&rope, LineCol { line: 0, col: 99 }, Encoding::Utf16), Ok(2));
-        assert_eq!(line_col_to_offset(&rope, LineCol { line: 1, col: 99 }, Encoding::Utf8), Ok(6));
+        assert_eq!(
+            line_col_to_offset(&rope, LineCol { line: 0, col: 99 }, Encoding::Utf16),
+            Ok(2)
+        );
+        assert_eq!(
+            line_col_to_offset(&rope, LineCol { line: 1, col: 99 }, Encoding::Utf8),
+            Ok(6)
+        );
         assert!(line_col_to_offset(&rope, LineCol { line: 2, col: 0 }, Encoding::Utf8).is_err());
-        assert_eq!(line_col_to_offset_clamped(&rope, LineCol { line: 9, col: 0 }, Encoding::Utf8), 6);
+        assert_eq!(
+            line_col_to_offset_clamped(&rope, LineCol { line: 9, col: 0 }, Encoding::Utf8),
+            6
+        );
     }
 
     #[test]
     fn the_line_after_a_final_newline_exists() {
         let rope = Rope::from_str("ab\n");
-        assert_eq!(line_col_to_offset(&rope, LineCol { line: 1, col: 0 }, Encoding::Utf16), Ok(3));
+        assert_eq!(
+            line_col_to_offset(&rope, LineCol { line: 1, col: 0 }, Encoding::Utf16),
+            Ok(3)
+        );
     }
 }

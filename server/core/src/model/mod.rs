@@ -1,10 +1,142 @@
-//! The stage / instruction / shell model.
+//! The stage / instruction / shell model the rules read.
+
+pub mod instruction;
+pub mod mounts;
+pub mod shell;
+pub mod stage;
+
+use std::ops::Range;
+
+use tree_sitter::Tree;
+
+pub use instruction::{Flag, Instruction, Kind};
+pub use mounts::Mount;
+pub use shell::{Command, Script};
+pub use stage::{Base, Stage};
+
+use crate::syntax::directives::Directives;
+use crate::syntax::segment::segment;
+
 pub struct Model<'a> {
     pub text: &'a str,
+    pub directives: Directives,
+    pub instructions: Vec<Instruction>,
+    pub stages: Vec<Stage>,
+    /// Top-level comment lines, in order.
+    pub comments: Vec<Range<usize>>,
+    /// Regions where the grammar failed and the builder's line rules were used instead.
+    pub recovered: Vec<Range<usize>>,
 }
 
 impl<'a> Model<'a> {
-    pub fn build(text: &'a str, _tree: &tree_sitter::Tree) -> Model<'a> {
-        Model { text }
+    pub fn build(text: &'a str, tree: &Tree) -> Model<'a> {
+        let directives = Directives::parse(text);
+        let segments = segment(text, tree, directives.escape);
+        let mut instructions: Vec<Instruction> = segments
+            .lines
+            .into_iter()
+            .map(|line| Instruction::parse(text, line))
+            .collect();
+        for instr in instructions.iter_mut().filter(|i| i.kind == Kind::Run) {
+            instr.script = Some(shell::run_script(text, instr));
+        }
+        let stages = stage::build_stages(&mut instructions);
+        Model {
+            text,
+            directives,
+            instructions,
+            stages,
+            comments: segments.comments,
+            recovered: segments.recovered,
+        }
+    }
+
+    pub fn stage_of(&self, instr: &Instruction) -> Option<&Stage> {
+        instr.stage.map(|s| &self.stages[s])
+    }
+
+    /// Whether the instruction's layer is a layer of the final image.
+    pub fn ships(&self, instr: &Instruction) -> bool {
+        self.stage_of(instr).is_some_and(|s| s.ships_layers)
+    }
+
+    /// RUN instructions with their scripts, in stages that reach the final image.
+    pub fn shipped_runs(&self) -> impl Iterator<Item = (usize, &Instruction, &Script)> {
+        self.instructions
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| self.ships(i))
+            .filter_map(|(idx, i)| Some((idx, i, i.script.as_ref()?)))
+    }
+
+    /// The value of an environment variable as a RUN at instruction `at` sees it: ENV and ARG
+    /// defaults of its stage before it, then those of the stages it is built from.
+    pub fn env_at(&self, at: usize, name: &str) -> Option<String> {
+        let mut stage = self.instructions.get(at)?.stage?;
+        let mut end = at;
+        loop {
+            let s = &self.stages[stage];
+            for instr in self.instructions[s.body.start..end.max(s.body.start)]
+                .iter()
+                .rev()
+            {
+                if let Some(v) = declared(instr, name) {
+                    return Some(v);
+                }
+            }
+            match s.base {
+                Base::Stage(b) => {
+                    stage = b;
+                    end = self.stages[b].body.end;
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// Mounts of a RUN instruction.
+    pub fn mounts<'i>(&self, instr: &'i Instruction) -> impl Iterator<Item = Mount> + 'i {
+        instr
+            .flags_named("mount")
+            .filter_map(|f| Mount::parse(f.value.as_deref()?))
+    }
+}
+
+/// The value `instr` gives `name`, if it is an ENV or an ARG with a default that sets it.
+fn declared(instr: &Instruction, name: &str) -> Option<String> {
+    match instr.kind {
+        Kind::Env => env_pairs(instr)
+            .into_iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v),
+        Kind::Arg => instr.args.iter().rev().find_map(|w| {
+            let (k, v) = w.text.split_once('=')?;
+            (k == name).then(|| v.to_string())
+        }),
+        _ => None,
+    }
+}
+
+/// `ENV a=b c=d`, or the legacy `ENV a b c` (name, then the rest as its value).
+pub fn env_pairs(instr: &Instruction) -> Vec<(String, String)> {
+    match instr.args.first() {
+        Some(first) if !first.text.contains('=') => {
+            let value = instr.args[1..]
+                .iter()
+                .map(|w| w.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            vec![(first.text.clone(), value)]
+        }
+        _ => instr
+            .args
+            .iter()
+            .filter_map(|w| {
+                w.text
+                    .split_once('=')
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+            })
+            .collect(),
     }
 }

@@ -4,7 +4,16 @@
 use crate::finding::{Finding, Severity};
 use crate::model::Model;
 
+mod add_local_files;
+mod apk_cache;
+mod apt_lists;
+mod apt_recommends;
+mod commands;
+mod fixes;
+mod pip_cache;
 mod sink;
+#[cfg(test)]
+mod testing;
 
 pub mod syntax;
 
@@ -43,11 +52,20 @@ pub struct Rule {
 }
 
 /// Every rule, in code order.
-pub static RULES: &[&Rule] = &[];
+pub static RULES: &[&Rule] = &[
+    &pip_cache::RULE,
+    &apt_recommends::RULE,
+    &apt_lists::RULE,
+    &apk_cache::RULE,
+    &add_local_files::RULE,
+];
 
 /// Every code the analysis can report: the rules and the syntax errors.
 pub fn all_metas() -> impl Iterator<Item = &'static RuleMeta> {
-    syntax::METAS.iter().copied().chain(RULES.iter().map(|r| &r.meta))
+    syntax::METAS
+        .iter()
+        .copied()
+        .chain(RULES.iter().map(|r| &r.meta))
 }
 
 /// Looks a rule up by its code, its name, or its hadolint code (case-insensitive).

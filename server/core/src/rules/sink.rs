@@ -14,14 +14,23 @@ pub struct Sink<'m> {
 
 impl<'m> Sink<'m> {
     pub(crate) fn new(model: &'m Model<'m>) -> Sink<'m> {
-        Sink { model, rule: None, findings: Vec::new() }
+        Sink {
+            model,
+            rule: None,
+            findings: Vec::new(),
+        }
     }
 
     pub(crate) fn set_rule(&mut self, rule: &'static RuleMeta) {
         self.rule = Some(rule);
     }
 
-    pub fn report(&mut self, range: Range<usize>, message: impl Into<String>, fix: Option<Fix>) -> &mut Finding {
+    pub fn report(
+        &mut self,
+        range: Range<usize>,
+        message: impl Into<String>,
+        fix: Option<Fix>,
+    ) -> &mut Finding {
         let rule = self.rule.expect("set_rule before a rule runs");
         self.findings.push(Finding {
             rule,

@@ -2,7 +2,10 @@
 //! directives, continuation lines, heredocs), and the splitting of an instruction into words.
 
 pub mod directives;
+pub mod json;
 pub mod logical;
+pub mod segment;
+pub mod words;
 
 use tree_sitter::{Parser, Tree};
 

@@ -1,0 +1,110 @@
+//! DKL102: `apt-get install` without `--no-install-recommends`.
+
+use crate::finding::{Fix, Severity};
+use crate::model::{Kind, Model};
+use crate::rules::commands::{apt_operation, is_apt};
+use crate::rules::{Fixtures, Rule, RuleMeta, Sink};
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "DKL102",
+        name: "apt-recommends",
+        hadolint: Some("DL3015"),
+        severity: Severity::Warning,
+        fixable: true,
+        summary: "`apt-get install` without `--no-install-recommends` also installs every recommended package",
+        docs: r#"
+## What it does
+Finds `apt-get install` / `apt install` in a stage that reaches the final image without
+`--no-install-recommends`.
+
+## Why it costs size
+By default apt installs the packages each requested package *recommends*, and theirs in turn.
+These are rarely needed in a container. Measured in a Debian bookworm chroot,
+`apt-get install python3 python3-pip` adds 452 MB with recommends and 70 MB without;
+`nodejs npm` adds 807 MB with and 226 MB without.
+
+## Not reported when
+- the command has `--no-install-recommends` or `-o APT::Install-Recommends=false` (or `=0`);
+- an earlier RUN of the stage (or of the stage it is built from) writes
+  `APT::Install-Recommends "false";` into apt's configuration;
+- the stage does not reach the final image.
+
+## Example
+```dockerfile
+RUN apt-get update && apt-get install -y curl
+```
+
+## Fix
+```dockerfile
+RUN apt-get update && apt-get install -y --no-install-recommends curl
+```
+"#,
+    },
+    check,
+    fixtures: Fixtures {
+        fire: &[
+            "FROM debian:bookworm\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n",
+            "FROM debian:bookworm\nRUN apt-get -y install curl\n",
+            "FROM debian:bookworm\nRUN sudo DEBIAN_FRONTEND=noninteractive apt install -qy curl \\\n  git\n",
+        ],
+        clean: &[
+            "FROM debian:bookworm\nRUN apt-get install -y --no-install-recommends curl\n",
+            "FROM debian:bookworm\nRUN apt-get -o APT::Install-Recommends=false install -y curl\n",
+            "FROM debian:bookworm\nRUN echo 'APT::Install-Recommends \"false\";' > /etc/apt/apt.conf.d/norec\nRUN apt-get install -y curl\n",
+            "FROM debian:bookworm AS build\nRUN apt-get install -y gcc\nFROM scratch\nCOPY --from=build /x /x\n",
+            "FROM debian:bookworm\nRUN apt-get remove -y curl && apt-get update\n",
+        ],
+    },
+};
+
+fn check(model: &Model, sink: &mut Sink) {
+    for (idx, _, script) in model.shipped_runs() {
+        if configured_off(model, idx) {
+            continue;
+        }
+        for cmd in &script.commands {
+            if !is_apt(cmd, "install")
+                || cmd.has_flag("--no-install-recommends")
+                || sets_option_off(cmd)
+            {
+                continue;
+            }
+            let install = apt_operation(cmd).expect("is an install");
+            let fix = cmd.exact.then(|| Fix {
+                title: "Add `--no-install-recommends`".to_string(),
+                edits: vec![cmd.insertion_after(install, "--no-install-recommends")],
+            });
+            sink.report(
+                cmd.range.clone(),
+                "`apt-get install` without `--no-install-recommends` also installs recommended packages (often hundreds of MB)",
+                fix,
+            );
+        }
+    }
+}
+
+fn sets_option_off(cmd: &crate::model::Command) -> bool {
+    cmd.args().iter().any(|w| is_recommends_off(&w.text))
+}
+
+fn is_recommends_off(s: &str) -> bool {
+    let s = s.to_ascii_lowercase();
+    s.contains("apt::install-recommends")
+        && (s.contains("false") || s.contains("\"0\"") || s.ends_with("=0"))
+}
+
+/// Whether an earlier RUN of the stage chain writes the setting into apt's configuration.
+fn configured_off(model: &Model, at: usize) -> bool {
+    let Some(stage) = model.instructions[at].stage else {
+        return false;
+    };
+    let mut chain = vec![stage];
+    while let crate::model::Base::Stage(b) = model.stages[*chain.last().expect("non-empty")].base {
+        chain.push(b);
+    }
+    model.instructions[..at]
+        .iter()
+        .filter(|i| i.kind == Kind::Run && i.stage.is_some_and(|s| chain.contains(&s)))
+        .any(|i| is_recommends_off(&model.text[i.range()]))
+}

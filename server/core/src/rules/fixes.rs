@@ -1,0 +1,32 @@
+//! Edits that several rules' fixes share.
+
+use crate::finding::Edit;
+use crate::model::shell::{Separator, Tail};
+use crate::model::Script;
+
+/// Appends `command` as the last thing the RUN does, in the RUN's own style: `&& cmd` or
+/// `; cmd` after the last statement (on a new continuation line when the RUN spans several
+/// lines), or a new line before a heredoc script's terminator.
+pub fn append_command(script: &Script, command: &str) -> Option<Edit> {
+    match script.tail.as_ref()? {
+        Tail::Chain {
+            at,
+            separator,
+            indent,
+        } => {
+            let sep = match separator {
+                Separator::And => "&& ",
+                Separator::Semicolon => "; ",
+            };
+            let text = match indent {
+                Some(indent) if *separator == Separator::And => {
+                    format!(" \\\n{indent}{sep}{command}")
+                }
+                Some(indent) => format!("; \\\n{indent}{command}"),
+                None => format!(" {sep}{command}"),
+            };
+            Some(Edit::insert(*at, text))
+        }
+        Tail::Line { at, indent } => Some(Edit::insert(*at, format!("{indent}{command}\n"))),
+    }
+}
