@@ -181,6 +181,29 @@ fn bad_flags_exit_2() {
     }
 }
 
+#[test]
+fn a_file_named_twice_is_linted_once() {
+    let dir = project(&[("Dockerfile", PIP)]);
+    let out = dockerlean(dir.path(), &["check", "Dockerfile", "Dockerfile"]);
+    assert_eq!(stdout(&out).lines().count(), 1, "{}", stdout(&out));
+    assert_eq!(stderr(&out), "1 finding (1 fixable) in 1 file\n");
+}
+
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    let dir = project(&[("Dockerfile", &PIP.repeat(2000))]);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dockerlean"))
+        .args(["check", "--fail-level", "none"])
+        .current_dir(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+}
+
 // Discovery.
 
 const TREE: &[(&str, &str)] = &[
@@ -289,14 +312,13 @@ fn clean_stdin_exits_0() {
 // Positions.
 
 #[test]
-fn a_byte_order_mark_changes_no_position() {
-    // The finding is on the BOM's line: its columns must not count the invisible mark.
-    let plain = "RUN pip install flask\n";
+fn a_byte_order_mark_changes_no_finding() {
+    // Columns on the mark's own line are covered by the unit tests of `cli::input`.
     let dir = project(&[
-        ("plain/Dockerfile", plain),
-        ("bom/Dockerfile", &format!("\u{feff}{plain}")),
+        ("plain/Dockerfile", PIP),
+        ("bom/Dockerfile", &format!("\u{feff}{PIP}")),
     ]);
-    let positions = |path: &str| {
+    let findings = |path: &str| {
         let out = dockerlean(dir.path(), &["check", path, "--format", "json"]);
         let mut findings = json(&out);
         for f in findings.as_array_mut().unwrap() {
@@ -304,16 +326,13 @@ fn a_byte_order_mark_changes_no_position() {
         }
         findings
     };
-    let plain = positions("plain/Dockerfile");
-    assert!(
-        plain
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|f| f["code"] == "DKL101" && f["column"] == 5),
+    let plain = findings("plain/Dockerfile");
+    assert_eq!(
+        (plain[0]["code"].as_str(), plain[0]["line"].as_u64()),
+        (Some("DKL101"), Some(2)),
         "{plain}"
     );
-    assert_eq!(positions("bom/Dockerfile"), plain);
+    assert_eq!(findings("bom/Dockerfile"), plain);
 }
 
 #[test]

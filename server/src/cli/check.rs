@@ -14,7 +14,11 @@ pub fn run(args: &CheckArgs) -> Result<bool, CliError> {
     let report = Report {
         files: sources.into_iter().map(CheckedFile::analyze).collect(),
     };
-    output::write(args.format, &report)?;
+    match output::write(args.format, &report) {
+        // A reader that stops early (`| head`) has seen what it wanted: not an error of ours.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        written => written?,
+    }
     let failed = args
         .fail_level
         .threshold()

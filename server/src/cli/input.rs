@@ -48,3 +48,32 @@ pub fn read(input: &Input, stdin_name: Option<&str>) -> Result<Source, CliError>
 fn display(path: &Path) -> String {
     path.display().to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_bytes(bytes: &[u8]) -> Result<Source, CliError> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("Dockerfile");
+        std::fs::write(&path, bytes).unwrap();
+        read(&Input::File(path), None)
+    }
+
+    #[test]
+    fn the_byte_order_mark_is_not_part_of_the_text() {
+        // So the first visible character of the file is column 1, as in an editor.
+        let source = read_bytes("\u{feff}FROM alpine\n".as_bytes()).unwrap();
+        assert_eq!(source.text, "FROM alpine\n");
+    }
+
+    #[test]
+    fn the_offset_of_bad_utf8_counts_the_mark() {
+        let err = read_bytes(b"\xef\xbb\xbfFROM \xff\n").err().unwrap();
+        assert!(
+            err.0.ends_with("not valid UTF-8 (bad byte at offset 8)"),
+            "{}",
+            err.0
+        );
+    }
+}

@@ -18,7 +18,8 @@ use dockerlean_core::Severity;
 #[command(
     name = "dockerlean",
     version,
-    about = "Dockerfile linter and language server focused on image size"
+    about = "Dockerfile linter and language server focused on image size",
+    args_conflicts_with_subcommands = true
 )]
 struct Cli {
     /// Run the language server on stdin/stdout (what editors pass by habit; same as `lsp`).
