@@ -187,6 +187,8 @@ fn a_file_named_twice_is_linted_once() {
     let out = dockerlean(dir.path(), &["check", "Dockerfile", "Dockerfile"]);
     assert_eq!(stdout(&out).lines().count(), 1, "{}", stdout(&out));
     assert_eq!(stderr(&out), "1 finding (1 fixable) in 1 file\n");
+    let out = run(dir.path(), &["check", "-", "-"], Some(PIP.as_bytes()), &[]);
+    assert_eq!(stderr(&out), "1 finding (1 fixable) in 1 file\n");
 }
 
 #[test]

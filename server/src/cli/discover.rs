@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use super::CliError;
 
 /// One thing to lint.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub enum Input {
     Stdin,
     File(PathBuf),
@@ -36,11 +36,10 @@ pub fn inputs(paths: &[PathBuf]) -> Result<Vec<Input>, CliError> {
             inputs.push(Input::File(path.clone()));
         }
     }
+    // A file named twice, or found again under a directory also given, is reported once; so is
+    // stdin, which can only be read once.
     let mut seen = std::collections::HashSet::new();
-    inputs.retain(|input| match input {
-        Input::Stdin => true,
-        Input::File(path) => seen.insert(path.clone()),
-    });
+    inputs.retain(|input| seen.insert(input.clone()));
     Ok(inputs)
 }
 

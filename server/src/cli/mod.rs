@@ -96,7 +96,7 @@ impl FailLevel {
 
 /// Why a command could not do its job: one line for stderr, and exit code 2.
 #[derive(Debug)]
-pub struct CliError(String);
+struct CliError(String);
 
 impl CliError {
     fn new(message: impl Into<String>) -> CliError {
