@@ -20,8 +20,16 @@ fn rule_docs_are_generated_from_the_registry() {
             std::fs::write(&path, content).expect("write a docs page");
         }
         let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
-        assert!(on_disk == *content, "{} is stale: run `UPDATE_DOCS=1 cargo test --test docs`", path.display());
+        assert!(
+            on_disk == *content,
+            "{} is stale: run `UPDATE_DOCS=1 cargo test --test docs`",
+            path.display()
+        );
     }
     let pages = std::fs::read_dir(&dir).expect("docs/rules exists").count();
-    assert_eq!(pages, expected.len(), "docs/rules holds pages of rules that no longer exist");
+    assert_eq!(
+        pages,
+        expected.len(),
+        "docs/rules holds pages of rules that no longer exist"
+    );
 }

@@ -18,9 +18,9 @@ use self::server::Backend;
 use self::session::Session;
 use self::text_sync::InOrderTextSync;
 
-/// Serves LSP on stdin/stdout until the client sends `exit` or closes stdin. Ending without a
-/// `shutdown` request first is an error, so the process exits non-zero as the protocol asks.
-pub fn run_stdio() -> std::io::Result<()> {
+/// Serves LSP on stdin/stdout until the client sends `exit` or closes stdin, and returns the
+/// process exit status: 0 after a `shutdown` request, 1 without one, as the protocol asks.
+pub fn run_stdio() -> std::io::Result<u8> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -33,10 +33,9 @@ pub fn run_stdio() -> std::io::Result<()> {
             .await;
     });
     if session.shutdown_requested() {
-        Ok(())
+        Ok(0)
     } else {
-        Err(std::io::Error::other(
-            "the client ended the session without a shutdown request",
-        ))
+        eprintln!("dockerlean: the client ended the session without a shutdown request");
+        Ok(1)
     }
 }
