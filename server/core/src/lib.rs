@@ -8,6 +8,7 @@ pub mod docs;
 pub mod finding;
 pub mod model;
 pub mod position;
+mod queries;
 pub mod rules;
 pub mod source;
 pub mod suppress;

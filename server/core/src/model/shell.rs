@@ -5,9 +5,10 @@
 use std::cell::RefCell;
 use std::ops::Range;
 
-use tree_sitter::{Node, Parser};
+use tree_sitter::{Node, Parser, QueryCursor, StreamingIterator};
 
 use crate::model::instruction::Instruction;
+use crate::queries;
 use crate::syntax::json;
 use crate::syntax::logical::physical_line;
 use crate::syntax::words::Word;
@@ -282,25 +283,25 @@ struct Walk<'s> {
 }
 
 impl Walk<'_> {
-    fn visit(&self, node: Node, script: &mut Script) {
-        match node.kind() {
-            "command" => self.command(node, script),
-            "declaration_command" | "variable_assignment"
-                if node.parent().is_some_and(|p| p.kind() != "command") =>
-            {
-                self.assignments(node, script)
+    fn visit(&self, root: Node, script: &mut Script) {
+        let query = queries::bash_commands();
+        let names = query.capture_names();
+        let mut cursor = QueryCursor::new();
+        let mut captures = cursor.captures(query, root, self.source.as_bytes());
+        while let Some((m, i)) = captures.next() {
+            let capture = m.captures()[*i];
+            let node = capture.node;
+            match names[capture.index as usize] {
+                "command" => self.command(node, script),
+                // A prefix assignment belongs to its command.
+                _ if node.parent().is_some_and(|p| p.kind() == "command") => {}
+                _ => {
+                    let (name, value) = assignment(node, self.source);
+                    script
+                        .assignments
+                        .push((name, value, self.base + node.start_byte()));
+                }
             }
-            _ => {}
-        }
-        let mut cursor = node.walk();
-        for child in node.named_children(&mut cursor) {
-            if node.kind() == "command"
-                && child.kind() != "command_substitution"
-                && !has_substitution(child)
-            {
-                continue;
-            }
-            self.visit(child, script);
         }
     }
 
@@ -379,34 +380,6 @@ impl Walk<'_> {
             exact,
         ))
     }
-
-    fn assignments(&self, node: Node, script: &mut Script) {
-        if node.kind() == "variable_assignment" {
-            let (name, value) = assignment(node, self.source);
-            script
-                .assignments
-                .push((name, value, self.base + node.start_byte()));
-            return;
-        }
-        let mut cursor = node.walk();
-        for child in node
-            .named_children(&mut cursor)
-            .filter(|c| c.kind() == "variable_assignment")
-        {
-            let (name, value) = assignment(child, self.source);
-            script
-                .assignments
-                .push((name, value, self.base + child.start_byte()));
-        }
-    }
-}
-
-fn has_substitution(node: Node) -> bool {
-    let mut cursor = node.walk();
-    let found = node
-        .named_children(&mut cursor)
-        .any(|c| c.kind() == "command_substitution" || has_substitution(c));
-    found
 }
 
 fn program_of(name: &str) -> &str {
@@ -492,5 +465,96 @@ fn peel_wrappers(words: &mut Vec<Word>, env: &mut Vec<(String, String)>) {
             }
         }
         words.drain(..i.min(words.len()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{syntax::parse, Model};
+
+    /// The commands of the first RUN in `text`, as word lists.
+    fn commands(text: &str) -> Vec<Vec<String>> {
+        let tree = parse(text);
+        let model = Model::build(text, &tree);
+        let run = model
+            .instructions
+            .iter()
+            .find_map(|i| i.script.as_ref())
+            .expect("a RUN");
+        run.commands
+            .iter()
+            .map(|c| c.words.iter().map(|w| w.text.clone()).collect())
+            .collect()
+    }
+
+    fn names(text: &str) -> Vec<String> {
+        commands(text).into_iter().map(|c| c[0].clone()).collect()
+    }
+
+    #[test]
+    fn lists_pipes_subshells_and_set_prefix() {
+        let text = "RUN set -eux; \\\n  (cd /x && make) | tee log || true; \\\n  # note\n  apt-get -y install \\\n    --no-install-recommends curl\n";
+        assert_eq!(names(text), ["set", "cd", "make", "tee", "true", "apt-get"]);
+        assert_eq!(
+            commands(text)[5],
+            [
+                "apt-get",
+                "-y",
+                "install",
+                "--no-install-recommends",
+                "curl"
+            ]
+        );
+    }
+
+    #[test]
+    fn wrappers_and_prefix_assignments_are_peeled() {
+        let text = "RUN DEBIAN_FRONTEND=noninteractive sudo -E env A=1 apt-get install x\n";
+        assert_eq!(commands(text), [["apt-get", "install", "x"]]);
+    }
+
+    #[test]
+    fn nested_shells_and_exec_form() {
+        assert_eq!(
+            names("RUN bash -ec 'pip install a && apk add b'\n"),
+            ["bash", "pip", "apk"]
+        );
+        assert_eq!(
+            names("RUN [\"sh\", \"-c\", \"apt-get update\"]\n"),
+            ["apt-get"]
+        );
+        assert_eq!(
+            commands("RUN [\"pip\", \"install\", \"a b\"]\n"),
+            [["pip", "install", "a b"]]
+        );
+    }
+
+    #[test]
+    fn heredocs_run_by_a_shell_are_scripts_and_others_are_not() {
+        assert_eq!(
+            names("RUN <<EOF\napt-get update\npip install x\nEOF\n"),
+            ["apt-get", "pip"]
+        );
+        assert_eq!(
+            names("RUN bash <<EOF\napt-get update\nEOF\n"),
+            ["bash", "apt-get"]
+        );
+        assert_eq!(names("RUN python3 <<EOF\nimport os\nEOF\n"), ["python3"]);
+        assert_eq!(
+            names("RUN cat <<EOF > /etc/x\napt-get update\nEOF\n"),
+            ["cat"]
+        );
+    }
+
+    #[test]
+    fn continuation_with_trailing_blanks_and_crlf() {
+        assert_eq!(
+            names("RUN apk add \\  \r\n  curl && rm -rf /x\r\n"),
+            ["apk", "rm"]
+        );
+        assert_eq!(
+            commands("RUN apk add \\  \r\n  curl && rm -rf /x\r\n")[0],
+            ["apk", "add", "curl"]
+        );
     }
 }

@@ -53,6 +53,8 @@ RUN apt-get update && apt-get install -y --no-install-recommends curl \
             "FROM debian:bookworm\nRUN apt-get update \\\n    && apt-get install -y --no-install-recommends curl\n",
             "FROM debian:bookworm\nRUN <<EOF\nset -e\napt-get update\napt-get install -y --no-install-recommends curl\nEOF\n",
             "FROM debian:bookworm\nRUN apt-get update\nRUN rm -rf /var/lib/apt/lists/*\n",
+            "# escape=`\nFROM debian:bookworm\nRUN apt-get update `\n    && apt-get install -y --no-install-recommends curl\n",
+            "FROM debian:bookworm\nRUN set -eux; \\\n    [ -f /etc/x ] || touch /etc/x; \\\n    apt-get update\n",
         ],
         clean: &[
             "FROM debian:bookworm\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\n",
@@ -78,12 +80,16 @@ fn check(model: &Model, sink: &mut Sink) {
         if cleaned {
             continue;
         }
-        let fix = append_command(script, "rm -rf /var/lib/apt/lists/*")
-            .filter(|_| script.commands.iter().all(|c| c.exact))
-            .map(|edit| Fix {
-                title: "Remove the apt lists at the end of this RUN".to_string(),
-                edits: vec![edit],
-            });
+        let fix = append_command(
+            script,
+            "rm -rf /var/lib/apt/lists/*",
+            model.directives.escape,
+        )
+        .filter(|_| script.commands.iter().all(|c| c.exact))
+        .map(|edit| Fix {
+            title: "Remove the apt lists at the end of this RUN".to_string(),
+            edits: vec![edit],
+        });
         sink.report(
             script.commands[update].range.clone(),
             "apt package lists stay in this layer (typically 20–50 MB; 19.9 MB on Debian bookworm): remove /var/lib/apt/lists/* in the same RUN",

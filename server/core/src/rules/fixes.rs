@@ -7,7 +7,9 @@ use crate::model::Script;
 /// Appends `command` as the last thing the RUN does, in the RUN's own style: `&& cmd` or
 /// `; cmd` after the last statement (on a new continuation line when the RUN spans several
 /// lines), or a new line before a heredoc script's terminator.
-pub fn append_command(script: &Script, command: &str) -> Option<Edit> {
+/// `escape` is the file's line-continuation character.
+pub fn append_command(script: &Script, command: &str, escape: u8) -> Option<Edit> {
+    let escape = escape as char;
     match script.tail.as_ref()? {
         Tail::Chain {
             at,
@@ -20,9 +22,9 @@ pub fn append_command(script: &Script, command: &str) -> Option<Edit> {
             };
             let text = match indent {
                 Some(indent) if *separator == Separator::And => {
-                    format!(" \\\n{indent}{sep}{command}")
+                    format!(" {escape}\n{indent}{sep}{command}")
                 }
-                Some(indent) => format!("; \\\n{indent}{command}"),
+                Some(indent) => format!("; {escape}\n{indent}{command}"),
                 None => format!(" {sep}{command}"),
             };
             Some(Edit::insert(*at, text))

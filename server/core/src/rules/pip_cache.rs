@@ -51,6 +51,8 @@ RUN pip install --no-cache-dir -r requirements.txt
             "FROM python:3.12\nRUN [\"pip\", \"install\", \"flask\"]\n",
             "FROM python:3.12\nRUN sh -c 'pip install flask'\n",
             "FROM python:3.12 AS build\nRUN echo\nFROM build\nRUN <<EOF\npip install flask\nEOF\n",
+            "# escape=`\nFROM python:3.12\nRUN pip install `\n    flask\n",
+            "FROM python:3.12\nRUN set -eux; \\\n    [ -z \"$X\" ] || exit 1; \\\n    pip install flask\n",
         ],
         clean: &[
             "FROM python:3.12\nRUN pip install --no-cache-dir flask\n",

@@ -73,7 +73,7 @@ pub fn scan_instruction(text: &str, start: usize, escape: u8) -> LogicalLine {
     let mut continuations = Vec::new();
     let mut line = first;
     let mut last_end = line.end;
-    while let Some(cont) = continuation(text, start.max(line.start), line.end, escape) {
+    while let Some(cont) = continuation(text, start.max(line.start), line.end_with_cr(), escape) {
         continuations.push(cont);
         // Follow the continuation past comment and empty lines.
         let mut next = None;
@@ -218,6 +218,17 @@ pub(crate) struct PhysicalLine {
     pub end: usize,
     /// Start of the next line (or the end of the text).
     pub next: usize,
+}
+
+impl PhysicalLine {
+    /// End of the line before its `\n` (a `\r` before it included).
+    fn end_with_cr(self) -> usize {
+        if self.next > self.end && self.next - self.end == 2 {
+            self.end + 1
+        } else {
+            self.end
+        }
+    }
 }
 
 pub(crate) fn physical_line(text: &str, pos: usize) -> PhysicalLine {

@@ -3,7 +3,9 @@
 
 use std::ops::Range;
 
-use tree_sitter::Tree;
+use tree_sitter::{QueryCursor, StreamingIterator, Tree};
+
+use crate::queries;
 
 use crate::syntax::logical::{physical_line, scan, scan_instruction, LogicalLine};
 
@@ -29,37 +31,53 @@ pub fn segment(text: &str, tree: &Tree, escape: u8) -> Segments {
         out.recovered.push(0..text.len());
         return out;
     }
-    let root = tree.root_node();
-    let mut cursor = root.walk();
+    let query = queries::dockerfile_statements();
+    let names = query.capture_names();
+    let mut cursor = QueryCursor::new();
+    let mut captures = cursor.captures(query, tree.root_node(), text.as_bytes());
     // Everything before `covered` is accounted for; it is always a line start.
     let mut covered = 0;
-    for child in root.children(&mut cursor) {
-        let (start, end) = (child.start_byte(), child.end_byte());
-        if end <= covered || !child.is_named() {
+    while let Some((m, i)) = captures.next() {
+        let node = m.captures()[*i].node;
+        let (start, end) = (node.start_byte(), node.end_byte());
+        if end <= covered {
             continue;
         }
-        let kind = child.kind();
-        if start >= covered && kind == "comment" {
-            out.comments.push(start..physical_line(text, start).end);
-            covered = physical_line(text, start).next;
-        } else if start >= covered && kind.ends_with("_instruction") && !child.has_error() {
+        if start > covered && !text[covered..start].trim().is_empty() {
+            covered = recover(text, covered..start, escape, &mut out);
+        }
+        if start < covered || node.has_error() {
+            covered = recover(text, start.max(covered)..end, escape, &mut out);
+        } else if names[m.captures()[*i].index as usize] == "comment" {
+            let line = physical_line(text, start);
+            out.comments.push(start..line.end);
+            covered = line.next;
+        } else {
             let line = scan_instruction(text, start, escape);
             covered = physical_line(text, line.range.end).next;
             out.lines.push(line);
-        } else {
-            let region = physical_line(text, start.max(covered)).start.max(covered)..end;
-            let (lines, comments) = scan(text, region.clone(), escape);
-            if let Some(last) = lines.last() {
-                covered = covered.max(physical_line(text, last.range.end).next);
-            }
-            covered =
-                covered.max(physical_line(text, end.saturating_sub(1).max(region.start)).next);
-            out.recovered.push(region);
-            out.lines.extend(lines);
-            out.comments.extend(comments);
         }
     }
+    if covered < text.len() && !text[covered..].trim().is_empty() {
+        recover(text, covered..text.len(), escape, &mut out);
+    }
     out
+}
+
+/// Reads `region` (widened to whole lines) with the builder's line rules; returns the line start
+/// after everything read, which may reach past the region (a continuation or a heredoc).
+fn recover(text: &str, region: Range<usize>, escape: u8, out: &mut Segments) -> usize {
+    // Callers start regions at or after a line start that is already covered.
+    let region = physical_line(text, region.start).start..region.end;
+    let (lines, comments) = scan(text, region.clone(), escape);
+    let mut covered = physical_line(text, region.end.saturating_sub(1).max(region.start)).next;
+    if let Some(last) = lines.last() {
+        covered = covered.max(physical_line(text, last.range.end).next);
+    }
+    out.recovered.push(region);
+    out.lines.extend(lines);
+    out.comments.extend(comments);
+    covered
 }
 
 #[cfg(test)]
