@@ -4,6 +4,7 @@
 //!
 //! Data flows one way: text → tree-sitter tree → [`model::Model`] → [`Finding`]s.
 
+pub mod config;
 pub mod docs;
 pub mod finding;
 pub mod model;
