@@ -273,10 +273,7 @@ mod tests {
             "ignore = [\"apt-lists-kept\"]\n[rules]\nDL3042 = \"error\"\napt-recommends = \"off\"\nDL3008 = \"off\"\n",
         )
         .unwrap();
-        assert_eq!(
-            severities(&config, PIP_APT),
-            [("DKL101", Severity::Error)]
-        );
+        assert_eq!(severities(&config, PIP_APT), [("DKL101", Severity::Error)]);
     }
 
     #[test]
@@ -325,7 +322,10 @@ mod tests {
         let editor =
             Config::from_json(&serde_json::json!({ "rules": { "DKL101": "info" } })).unwrap();
         let config = file.merged(&editor);
-        assert_eq!(config.setting("DKL101"), Some(Setting::Severity(Severity::Info)));
+        assert_eq!(
+            config.setting("DKL101"),
+            Some(Setting::Severity(Severity::Info))
+        );
         assert!(Config::from_json(&serde_json::json!({ "rules": { "x": "off" } })).is_err());
         assert!(Config::from_json(&serde_json::json!({ "ignore": "DKL101" })).is_err());
         assert_eq!(

@@ -7,6 +7,7 @@
 pub mod config;
 pub mod docs;
 pub mod finding;
+pub mod fix_all;
 pub mod model;
 pub mod position;
 mod queries;

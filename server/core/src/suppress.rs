@@ -5,8 +5,8 @@
 
 use std::ops::Range;
 
-use crate::finding::Finding;
-use crate::model::Model;
+use crate::finding::{Edit, Finding, Fix};
+use crate::model::{Instruction, Model};
 use crate::rules::{self, syntax};
 
 #[derive(Debug, PartialEq, Eq)]
@@ -54,22 +54,77 @@ pub fn apply(model: &Model, mut findings: Vec<Finding>) -> Vec<Finding> {
         .flat_map(|(_, p)| p.codes.iter().copied())
         .collect();
     findings.retain(|f| {
-        if syntax::METAS.iter().any(|m| std::ptr::eq(*m, f.rule)) {
+        if is_syntax(f) {
             return true;
         }
         if global.contains(&f.code()) {
             return false;
         }
-        let Some(instr) = model
-            .instructions
-            .iter()
-            .find(|i| i.range().contains(&f.range.start) || i.range().start == f.range.start)
-        else {
+        let Some(instr) = instruction_of(model, f) else {
             return true;
         };
         !codes_above(text, instr.range().start, &pragmas).any(|c| c == f.code())
     });
     findings
+}
+
+fn is_syntax(f: &Finding) -> bool {
+    syntax::METAS.iter().any(|m| std::ptr::eq(*m, f.rule))
+}
+
+/// The instruction a finding is about, whose pragmas silence it.
+fn instruction_of<'m>(model: &'m Model, f: &Finding) -> Option<&'m Instruction> {
+    model
+        .instructions
+        .iter()
+        .find(|i| i.range().contains(&f.range.start) || i.range().start == f.range.start)
+}
+
+/// "Ignore CODE for this instruction": adds the code to a `# dockerlean ignore=` pragma directly
+/// above the finding's instruction, or writes one there with the instruction's indentation.
+/// Syntax errors cannot be ignored, so they get none.
+pub fn ignore_fix(model: &Model, finding: &Finding) -> Option<Fix> {
+    if is_syntax(finding) {
+        return None;
+    }
+    let text = model.text;
+    let code = finding.code();
+    let start = instruction_of(model, finding)?.range().start;
+    let title = format!("Ignore {code} for this instruction");
+    let block = crate::syntax::logical::comment_block_above(text, start);
+    let existing = model.comments.iter().find(|c| {
+        let comment = &text[c.start..c.end];
+        block.start <= c.start
+            && c.end <= block.end
+            && comment
+                .trim_start_matches('#')
+                .trim_start()
+                .starts_with("dockerlean")
+            && parse(comment).is_some_and(|p| !p.global)
+    });
+    let edit = match existing {
+        Some(comment) => {
+            let end = comment.start + text[comment.clone()].trim_end().len();
+            Edit::insert(end, format!(",{code}"))
+        }
+        None => {
+            let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+            let indent = &text[line_start..start];
+            let newline = if text[start..].contains("\r\n") {
+                "\r\n"
+            } else {
+                "\n"
+            };
+            Edit::insert(
+                line_start,
+                format!("{indent}# dockerlean ignore={code}{newline}"),
+            )
+        }
+    };
+    Some(Fix {
+        title,
+        edits: vec![edit],
+    })
 }
 
 /// The codes of the pragmas on the comment lines directly above `start` (no blank line between).
@@ -127,6 +182,57 @@ mod tests {
     fn global_pragmas_apply_everywhere() {
         let text = "# dockerlean global ignore=DKL101\nFROM python:3.12\nRUN pip install a\nRUN pip install b\n";
         assert!(codes(text).is_empty());
+    }
+
+    fn ignored(text: &str) -> String {
+        let analysis = analyze_str(text);
+        let finding = &analysis.findings[0];
+        let tree = crate::syntax::parse(text);
+        let model = Model::build(text, &tree);
+        let fix = ignore_fix(&model, finding).expect("an ignore action");
+        assert_eq!(
+            fix.title,
+            format!("Ignore {} for this instruction", finding.code())
+        );
+        crate::apply_edits(text, &fix.edits)
+    }
+
+    #[test]
+    fn the_ignore_action_writes_a_pragma_with_the_instruction_indentation() {
+        let text = "FROM python:3.12\n  RUN pip install a\n";
+        let out = ignore_fix_round_trip(text);
+        assert_eq!(
+            out,
+            "FROM python:3.12\n  # dockerlean ignore=DKL101\n  RUN pip install a\n"
+        );
+    }
+
+    #[test]
+    fn the_ignore_action_extends_a_pragma_directly_above() {
+        let text = "FROM debian:12\n# dockerlean ignore=DKL103 \nRUN apt-get install -y curl\n";
+        let out = ignored(text);
+        assert_eq!(
+            out,
+            "FROM debian:12\n# dockerlean ignore=DKL103,DKL102 \nRUN apt-get install -y curl\n"
+        );
+        assert!(codes(&out).is_empty());
+        // A hadolint pragma is hadolint's: ours goes on a line of its own.
+        let text = "FROM debian:12\n# hadolint ignore=DL3009\nRUN apt-get install -y curl\n";
+        assert!(ignored(text).contains("# hadolint ignore=DL3009\n# dockerlean ignore=DKL102\n"));
+    }
+
+    fn ignore_fix_round_trip(text: &str) -> String {
+        let out = ignored(text);
+        assert!(codes(&out).is_empty(), "{out}");
+        out
+    }
+
+    #[test]
+    fn buildkit_check_skip_does_not_silence_our_rules() {
+        let text = "# check=skip=all\nFROM python:3.12\nRUN pip install a\n";
+        assert_eq!(codes(text), ["DKL101"]);
+        let text = "# check=skip=DKL101,pip-cache-kept\nFROM python:3.12\nRUN pip install a\n";
+        assert_eq!(codes(text), ["DKL101"]);
     }
 
     #[test]
