@@ -13,9 +13,11 @@ pub struct Source {
     /// Without its byte order mark. Editors hide the mark, so columns counted in this text are
     /// the ones a person sees.
     pub text: String,
+    /// Whether the bytes began with a byte order mark, which a rewrite keeps.
+    pub bom: bool,
 }
 
-const BOM: &str = "\u{feff}";
+pub const BOM: &str = "\u{feff}";
 
 pub fn read(input: &Input, stdin_name: Option<&str>) -> Result<Source, CliError> {
     let (name, bytes) = match input {
@@ -38,11 +40,11 @@ pub fn read(input: &Input, stdin_name: Option<&str>) -> Result<Source, CliError>
             "{name}: not valid UTF-8 (bad byte at offset {offset})"
         ))
     })?;
-    let text = match text.strip_prefix(BOM) {
-        Some(rest) => rest.to_owned(),
-        None => text,
+    let (text, bom) = match text.strip_prefix(BOM) {
+        Some(rest) => (rest.to_owned(), true),
+        None => (text, false),
     };
-    Ok(Source { name, text })
+    Ok(Source { name, text, bom })
 }
 
 fn display(path: &Path) -> String {

@@ -1,7 +1,9 @@
-//! The command line: `check`, `lsp`, `rules`, `explain`.
+//! The command line: `check`, `fix`, `lsp`, `rules`, `explain`.
 
 mod check;
+mod config;
 mod discover;
+mod fix;
 mod input;
 mod output;
 mod report;
@@ -34,6 +36,8 @@ struct Cli {
 enum Command {
     /// Lint Dockerfiles and report what makes images bigger than they need to be.
     Check(CheckArgs),
+    /// Apply every safe fix, repeating until nothing changes; files with syntax errors are left alone.
+    Fix(FixArgs),
     /// Run the language server on stdin/stdout.
     Lsp {
         /// Accepted for clients that always pass it; stdio is the only transport.
@@ -65,6 +69,21 @@ struct CheckArgs {
     /// The name to show for the text read from stdin.
     #[arg(long, value_name = "NAME")]
     stdin_filename: Option<String>,
+}
+
+#[derive(Args)]
+struct FixArgs {
+    /// Files to fix (any name), directories to search for Dockerfiles, or `-` (fixed text to stdout).
+    #[arg(default_value = ".")]
+    paths: Vec<PathBuf>,
+
+    /// Print a unified diff of what would change instead of writing the files.
+    #[arg(long)]
+    diff: bool,
+
+    /// The lowest severity that, left after fixing, makes the exit code 1.
+    #[arg(long, value_enum, default_value_t = FailLevel::Warning)]
+    fail_level: FailLevel,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -129,6 +148,7 @@ pub fn main() -> ExitCode {
         Some(Command::Check(args)) => {
             check::run(&args).map(|failed| if failed { EXIT_FINDINGS } else { 0 })
         }
+        Some(Command::Fix(args)) => fix::run(&args),
         Some(Command::Rules { format }) => rules_cmd::list(format).map(|()| 0),
         Some(Command::Explain { rule }) => rules_cmd::explain(&rule).map(|()| 0),
     };

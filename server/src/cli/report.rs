@@ -3,6 +3,7 @@
 
 use std::ops::Range;
 
+use dockerlean_core::config::Config;
 use dockerlean_core::position::{offset_to_line_col, Encoding};
 use dockerlean_core::Finding;
 use ropey::Rope;
@@ -30,8 +31,8 @@ pub struct CheckedFile {
 }
 
 impl CheckedFile {
-    pub fn analyze(source: Source) -> CheckedFile {
-        let findings = dockerlean_core::analyze_str(&source.text).findings;
+    pub fn analyze(source: Source, config: &Config) -> CheckedFile {
+        let findings = config.apply(dockerlean_core::analyze_str(&source.text).findings);
         CheckedFile {
             name: source.name,
             findings,
