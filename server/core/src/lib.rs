@@ -11,6 +11,7 @@ pub mod fix_all;
 pub mod model;
 pub mod position;
 mod queries;
+pub mod refactor;
 pub mod rules;
 pub mod source;
 pub mod suppress;

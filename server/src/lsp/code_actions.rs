@@ -1,9 +1,11 @@
-//! Quick fixes: each finding's fix as a code action with a workspace edit.
+//! Quick fixes: each finding's fix, and an "ignore" action for it, as code actions with
+//! workspace edits.
 
 use std::collections::HashMap;
 use std::ops::Range;
 
-use dockerlean_core::Finding;
+use dockerlean_core::position::Encoding;
+use dockerlean_core::{Edit, Finding, Model};
 use ropey::Rope;
 use tower_lsp_server::ls_types::{
     CodeAction, CodeActionKind, CodeActionOrCommand, Diagnostic, TextEdit, Uri, WorkspaceEdit,
@@ -13,72 +15,136 @@ use super::convert;
 use super::diagnostics::{diagnostic, FindingKey};
 use super::session::Session;
 
-/// The quick fixes for the fixable findings that touch `requested` (bytes, ends included, so a
-/// cursor just after a finding still offers its fix) or that the client names in `context`.
-/// `rope` is the text at `version`, the one `findings` were found in.
-pub fn quick_fixes(
-    findings: &[Finding],
-    rope: &Rope,
+/// The findings that touch `requested` (bytes, ends included, so a cursor just after a finding
+/// still offers its fix) or that the client names in `context`.
+pub fn requested<'f>(
+    findings: &'f [Finding],
     version: i32,
-    uri: &Uri,
     requested: Range<usize>,
     context: &[Diagnostic],
-    session: &Session,
-) -> Vec<CodeActionOrCommand> {
+) -> impl Iterator<Item = &'f Finding> {
     let named: Vec<FindingKey> = context
         .iter()
         .filter_map(FindingKey::from_diagnostic)
         .collect();
-    let encoding = session.encoding();
+    findings.iter().filter(move |f| {
+        let touches = f.range.start <= requested.end && requested.start <= f.range.end;
+        touches || named.contains(&FindingKey::of(f, version))
+    })
+}
+
+/// The quick fixes for the fixable findings among `findings`. `rope` is the text at `version`,
+/// the one `findings` were found in.
+pub fn quick_fixes<'f>(
+    findings: impl Iterator<Item = &'f Finding>,
+    rope: &Rope,
+    version: i32,
+    uri: &Uri,
+    session: &Session,
+) -> Vec<CodeActionOrCommand> {
     findings
-        .iter()
-        .filter(|f| {
-            let touches = f.range.start <= requested.end && requested.start <= f.range.end;
-            touches || named.contains(&FindingKey::of(f, version))
-        })
         .filter_map(|finding| {
             let fix = finding.fix.as_ref()?;
-            let edits = fix
-                .edits
-                .iter()
-                .map(|e| TextEdit::new(convert::range(rope, &e.range, encoding), e.text.clone()))
-                .collect();
-            Some(CodeActionOrCommand::CodeAction(CodeAction {
-                title: fix.title.clone(),
-                kind: Some(CodeActionKind::QUICKFIX),
-                diagnostics: Some(vec![diagnostic(finding, rope, version, uri, session)]),
-                edit: Some(WorkspaceEdit {
-                    changes: Some(HashMap::from([(uri.clone(), edits)])),
-                    ..WorkspaceEdit::default()
-                }),
-                is_preferred: Some(true),
-                ..CodeAction::default()
-            }))
+            Some(finding_action(
+                finding, fix, true, rope, version, uri, session,
+            ))
         })
         .collect()
+}
+
+/// "Ignore CODE for this instruction" for each of `findings` (none for syntax errors).
+pub fn ignore_actions<'f>(
+    findings: impl Iterator<Item = &'f Finding>,
+    model: &Model,
+    rope: &Rope,
+    version: i32,
+    uri: &Uri,
+    session: &Session,
+) -> Vec<CodeActionOrCommand> {
+    findings
+        .filter_map(|finding| {
+            let fix = dockerlean_core::suppress::ignore_fix(model, finding)?;
+            Some(finding_action(
+                finding, &fix, false, rope, version, uri, session,
+            ))
+        })
+        .collect()
+}
+
+fn finding_action(
+    finding: &Finding,
+    fix: &dockerlean_core::Fix,
+    preferred: bool,
+    rope: &Rope,
+    version: i32,
+    uri: &Uri,
+    session: &Session,
+) -> CodeActionOrCommand {
+    CodeActionOrCommand::CodeAction(CodeAction {
+        title: fix.title.clone(),
+        kind: Some(CodeActionKind::QUICKFIX),
+        diagnostics: Some(vec![diagnostic(finding, rope, version, uri, session)]),
+        edit: Some(workspace_edit(uri, rope, &fix.edits, session.encoding())),
+        is_preferred: preferred.then_some(true),
+        ..CodeAction::default()
+    })
+}
+
+/// Byte edits of `rope`'s text as a workspace edit of `uri`.
+pub fn workspace_edit(uri: &Uri, rope: &Rope, edits: &[Edit], encoding: Encoding) -> WorkspaceEdit {
+    let edits = edits
+        .iter()
+        .map(|e| TextEdit::new(convert::range(rope, &e.range, encoding), e.text.clone()))
+        .collect();
+    WorkspaceEdit {
+        changes: Some(HashMap::from([(uri.clone(), edits)])),
+        ..WorkspaceEdit::default()
+    }
+}
+
+/// Whether a client that asked `only` for these kinds wants an action of `kind` (kinds are
+/// hierarchical: `source` covers `source.fixAll.dockerlean`).
+pub fn wanted(only: Option<&[CodeActionKind]>, kind: &CodeActionKind) -> bool {
+    only.is_none_or(|only| {
+        only.iter().any(|o| {
+            let (o, k) = (o.as_str(), kind.as_str());
+            k == o || k.strip_prefix(o).is_some_and(|rest| rest.starts_with('.'))
+        })
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::lsp::session::test_support::{finding, session};
-    use dockerlean_core::position::Encoding;
 
     const TEXT: &str = "FROM a\nRUN é b\n";
 
-    fn fixes(requested: Range<usize>, context: &[Diagnostic]) -> Vec<CodeActionOrCommand> {
+    fn fixes(range: Range<usize>, context: &[Diagnostic]) -> Vec<CodeActionOrCommand> {
         let rope = Rope::from_str(TEXT);
         let uri: Uri = "file:///Dockerfile".parse().unwrap();
         let session = session(Encoding::Utf16, false);
+        let findings = [finding(7..13)];
         quick_fixes(
-            &[finding(7..13)],
+            requested(&findings, 1, range, context),
             &rope,
             1,
             &uri,
-            requested,
-            context,
             &session,
         )
+    }
+
+    #[test]
+    fn kinds_are_hierarchical() {
+        let fix_all = CodeActionKind::new("source.fixAll.dockerlean");
+        assert!(wanted(None, &fix_all));
+        assert!(wanted(Some(&[CodeActionKind::SOURCE]), &fix_all));
+        assert!(wanted(Some(&[CodeActionKind::SOURCE_FIX_ALL]), &fix_all));
+        assert!(!wanted(Some(&[CodeActionKind::QUICKFIX]), &fix_all));
+        assert!(!wanted(
+            Some(&[CodeActionKind::new("source.fix")]),
+            &fix_all
+        ));
     }
 
     #[test]

@@ -113,6 +113,14 @@ impl Documents {
         self.map().get(uri).cloned()
     }
 
+    /// Every open document and its version.
+    pub fn versions(&self) -> Vec<(Uri, i32)> {
+        self.map()
+            .iter()
+            .map(|(uri, doc)| (uri.clone(), doc.lock().version))
+            .collect()
+    }
+
     /// Whether `document` is still what is open at `uri` (not closed, nor closed and reopened).
     pub fn is_current(&self, uri: &Uri, document: &Arc<OpenDocument>) -> bool {
         self.map()

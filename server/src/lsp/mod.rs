@@ -1,10 +1,14 @@
 //! The language server: LSP over stdio, a thin shell over `dockerlean-core`.
 
+mod actions;
 mod code_actions;
+mod config;
 mod convert;
 mod diagnostics;
 mod docs_link;
 mod documents;
+mod fix_all;
+mod refactor;
 mod server;
 mod session;
 mod text_sync;

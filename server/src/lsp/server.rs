@@ -2,22 +2,24 @@
 //! by [`super::text_sync`] when a notification gets here; what is left is analysing, publishing
 //! and answering.
 
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::{
     CodeActionKind, CodeActionOptions, CodeActionParams, CodeActionProviderCapability,
-    CodeActionResponse, Diagnostic, DidChangeTextDocumentParams, DidCloseTextDocumentParams,
-    DidOpenTextDocumentParams, InitializeParams, InitializeResult, InitializedParams,
-    ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind,
-    TextDocumentSyncOptions, Uri,
+    CodeActionResponse, ConfigurationItem, Diagnostic, DidChangeConfigurationParams,
+    DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
+    InitializeParams, InitializeResult, InitializedParams, ServerCapabilities, ServerInfo,
+    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions, Uri,
 };
 use tower_lsp_server::{Client, LanguageServer};
 
-use super::code_actions::quick_fixes;
-use super::convert;
+use super::actions::code_actions;
+use super::config::{self, effective, problem_diagnostic};
 use super::diagnostics::diagnostic;
 use super::session::{Negotiated, Session};
+use super::{convert, fix_all};
 
 pub struct Backend {
     client: Client,
@@ -47,15 +49,21 @@ impl Backend {
         let session = self.session.clone();
         let (task_document, task_uri) = (document.clone(), uri.clone());
         let analysed = tokio::task::spawn_blocking(move || {
+            let (config, problems) = effective(&task_uri, &session.editor_settings);
             let mut doc = task_document.lock();
             if doc.version != version {
                 return None;
             }
-            let findings = doc.findings();
+            let findings = config.apply(doc.findings().to_vec());
             let rope = doc.file.rope();
-            let diagnostics: Vec<Diagnostic> = findings
-                .iter()
-                .map(|f| diagnostic(f, rope, version, &task_uri, &session))
+            let diagnostics: Vec<Diagnostic> = problems
+                .into_iter()
+                .map(problem_diagnostic)
+                .chain(
+                    findings
+                        .iter()
+                        .map(|f| diagnostic(f, rope, version, &task_uri, &session)),
+                )
                 .collect();
             Some(diagnostics)
         })
@@ -77,6 +85,31 @@ impl Backend {
                 .await;
         }
     }
+
+    /// Asks the client for the `dockerlean` settings, when it answers such requests.
+    async fn pull_settings(&self) {
+        if !self.session.pulls_configuration.load(Ordering::SeqCst) {
+            return;
+        }
+        let item = ConfigurationItem {
+            scope_uri: None,
+            section: Some(config::SECTION.to_owned()),
+        };
+        match self.client.configuration(vec![item]).await {
+            Ok(values) => {
+                let value = values.into_iter().next().unwrap_or_default();
+                self.session.editor_settings.set(&value);
+            }
+            Err(err) => eprintln!("dockerlean: workspace/configuration failed: {err}"),
+        }
+    }
+
+    /// Settings changed: every open document is analysed and published again.
+    async fn republish_all(&self) {
+        for (uri, version) in self.session.documents.versions() {
+            self.analyze_and_publish(uri, version).await;
+        }
+    }
 }
 
 impl LanguageServer for Backend {
@@ -88,6 +121,17 @@ impl LanguageServer for Backend {
             .and_then(|t| t.publish_diagnostics.as_ref())
             .and_then(|p| p.related_information)
             .unwrap_or(false);
+        let pulls = capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.configuration)
+            .unwrap_or(false);
+        self.session
+            .pulls_configuration
+            .store(pulls, Ordering::SeqCst);
+        if let Some(options) = &params.initialization_options {
+            self.session.editor_settings.set(config::section(options));
+        }
         let encoding = convert::negotiate_encoding(capabilities);
         self.session.negotiate(Negotiated {
             encoding,
@@ -105,7 +149,11 @@ impl LanguageServer for Backend {
                 )),
                 code_action_provider: Some(CodeActionProviderCapability::Options(
                     CodeActionOptions {
-                        code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+                        code_action_kinds: Some(vec![
+                            CodeActionKind::QUICKFIX,
+                            CodeActionKind::REFACTOR_REWRITE,
+                            fix_all::kind(),
+                        ]),
                         ..CodeActionOptions::default()
                     },
                 )),
@@ -119,7 +167,19 @@ impl LanguageServer for Backend {
         })
     }
 
-    async fn initialized(&self, _: InitializedParams) {}
+    async fn initialized(&self, _: InitializedParams) {
+        self.pull_settings().await;
+        self.republish_all().await;
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        // Push-style clients send the settings; pull-style ones send null and expect a request.
+        match params.settings.get(config::SECTION) {
+            Some(section) => self.session.editor_settings.set(section),
+            None => self.pull_settings().await,
+        }
+        self.republish_all().await;
+    }
 
     async fn shutdown(&self) -> Result<()> {
         self.session.request_shutdown();
@@ -144,26 +204,14 @@ impl LanguageServer for Backend {
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
-        let uri = params.text_document.uri;
+        let uri = params.text_document.uri.clone();
         let Some(document) = self.session.documents.get(&uri) else {
             return Ok(None);
         };
         let session = self.session.clone();
         let actions = tokio::task::spawn_blocking(move || {
-            let mut doc = document.lock();
-            let findings = doc.findings();
-            let rope = doc.file.rope();
-            let requested = convert::byte_range_clamped(rope, params.range, session.encoding());
-            let context = &params.context.diagnostics;
-            quick_fixes(
-                &findings,
-                rope,
-                doc.version,
-                &uri,
-                requested,
-                context,
-                &session,
-            )
+            let (config, _) = effective(&uri, &session.editor_settings);
+            code_actions(&mut document.lock(), &params, &config, &session)
         })
         .await
         .map_err(|err| {

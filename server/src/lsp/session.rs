@@ -5,6 +5,7 @@ use std::sync::OnceLock;
 
 use dockerlean_core::position::Encoding;
 
+use super::config::EditorSettings;
 use super::docs_link::DocsLinks;
 use super::documents::Documents;
 
@@ -18,6 +19,9 @@ pub struct Negotiated {
 pub struct Session {
     pub documents: Documents,
     pub docs_links: DocsLinks,
+    pub editor_settings: EditorSettings,
+    /// Whether the client answers `workspace/configuration`.
+    pub pulls_configuration: AtomicBool,
     negotiated: OnceLock<Negotiated>,
     shutdown_requested: AtomicBool,
 }
@@ -27,6 +31,8 @@ impl Session {
         Session {
             documents: Documents::default(),
             docs_links,
+            editor_settings: EditorSettings::default(),
+            pulls_configuration: AtomicBool::new(false),
             negotiated: OnceLock::new(),
             shutdown_requested: AtomicBool::new(false),
         }

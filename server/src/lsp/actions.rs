@@ -1,0 +1,53 @@
+//! Everything `textDocument/codeAction` offers, filtered by the kinds the client asked for.
+
+use dockerlean_core::config::Config;
+use dockerlean_core::Model;
+use tower_lsp_server::ls_types::{CodeActionKind, CodeActionOrCommand, CodeActionParams};
+
+use super::code_actions::{ignore_actions, quick_fixes, requested, wanted};
+use super::documents::Document;
+use super::session::Session;
+use super::{convert, fix_all, refactor};
+
+pub fn code_actions(
+    doc: &mut Document,
+    params: &CodeActionParams,
+    config: &Config,
+    session: &Session,
+) -> Vec<CodeActionOrCommand> {
+    let findings = config.apply(doc.findings().to_vec());
+    let version = doc.version;
+    let uri = &params.text_document.uri;
+    let only = params.context.only.as_deref();
+    let rope = doc.file.rope();
+    let range = convert::byte_range_clamped(rope, params.range, session.encoding());
+    let text = doc.file.text();
+    let model = Model::build(&text, doc.file.tree());
+    let mut actions = Vec::new();
+    if wanted(only, &CodeActionKind::QUICKFIX) {
+        let touched = || {
+            requested(
+                &findings,
+                version,
+                range.clone(),
+                &params.context.diagnostics,
+            )
+        };
+        actions.extend(quick_fixes(touched(), rope, version, uri, session));
+        actions.extend(ignore_actions(
+            touched(),
+            &model,
+            rope,
+            version,
+            uri,
+            session,
+        ));
+    }
+    if wanted(only, &fix_all::kind()) {
+        actions.extend(fix_all::action(rope, uri, config, session).map(Into::into));
+    }
+    if wanted(only, &CodeActionKind::REFACTOR_REWRITE) {
+        actions.extend(refactor::split_stages_action(&model, rope, uri, session).map(Into::into));
+    }
+    actions
+}

@@ -1,0 +1,84 @@
+//! The settings a document is analysed with: its project config files, overridden by the
+//! editor's `dockerlean` settings (from `initializationOptions`, `workspace/configuration` or
+//! `workspace/didChangeConfiguration`). A problem with either is shown as one diagnostic on the
+//! document, and the defaults apply.
+
+use std::sync::{Arc, RwLock};
+
+use dockerlean_core::config::Config;
+use serde_json::Value;
+use tower_lsp_server::ls_types::{Diagnostic, DiagnosticSeverity, NumberOrString, Range, Uri};
+
+use crate::project_config;
+
+/// The settings section the server asks for and reads.
+pub const SECTION: &str = "dockerlean";
+
+/// The editor's settings, as last received.
+#[derive(Default)]
+pub struct EditorSettings {
+    current: RwLock<Arc<(Config, Option<String>)>>,
+}
+
+impl EditorSettings {
+    /// Takes the `dockerlean` settings object (or `null`). Malformed settings are kept as a
+    /// message and count as none.
+    pub fn set(&self, value: &Value) {
+        let parsed = match Config::from_json(value) {
+            Ok(config) => (config, None),
+            Err(e) => (
+                Config::default(),
+                Some(format!("the `{SECTION}` editor settings: {}", e.message)),
+            ),
+        };
+        *self
+            .current
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Arc::new(parsed);
+    }
+
+    fn get(&self) -> Arc<(Config, Option<String>)> {
+        self.current
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+}
+
+/// `{"dockerlean": {...}}` or the section itself, as clients send either in
+/// `initializationOptions` and `didChangeConfiguration`.
+pub fn section(value: &Value) -> &Value {
+    value.get(SECTION).unwrap_or(value)
+}
+
+/// The settings for `uri` and the diagnostics that say why some could not be used.
+pub fn effective(uri: &Uri, editor: &EditorSettings) -> (Config, Vec<String>) {
+    let dir = uri
+        .to_file_path()
+        .and_then(|path| Some(path.parent()?.to_owned()));
+    let (file_config, file_problem) = match dir {
+        Some(dir) => project_config::load(&dir),
+        // An unsaved buffer has no folder to look in.
+        None => (Config::default(), None),
+    };
+    let editor = editor.get();
+    let (editor_config, editor_problem) = &*editor;
+    let problems = file_problem
+        .map(|p| format!("{p} (using the default settings)"))
+        .into_iter()
+        .chain(editor_problem.clone())
+        .collect();
+    (file_config.merged(editor_config), problems)
+}
+
+/// A config problem, shown at the start of the document it affects.
+pub fn problem_diagnostic(message: String) -> Diagnostic {
+    Diagnostic {
+        range: Range::default(),
+        severity: Some(DiagnosticSeverity::WARNING),
+        code: Some(NumberOrString::String("config".to_owned())),
+        source: Some("dockerlean".to_owned()),
+        message,
+        ..Diagnostic::default()
+    }
+}
