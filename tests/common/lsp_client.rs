@@ -77,6 +77,18 @@ impl LspClient {
         message["params"].clone()
     }
 
+    /// Waits for a request from the server (`workspace/configuration`, …); returns it whole, so
+    /// that its `id` can be answered with [`LspClient::respond`].
+    pub fn wait_request(&mut self, method: &str) -> Value {
+        self.wait_for(&format!("a {method} request"), |m| {
+            m["method"] == method && m.get("id").is_some()
+        })
+    }
+
+    pub fn respond(&mut self, id: &Value, result: Value) {
+        self.send(&json!({ "jsonrpc": "2.0", "id": id, "result": result }));
+    }
+
     /// Waits for the diagnostics of `uri` at `version`.
     pub fn diagnostics(&mut self, uri: &str, version: i64) -> Vec<Value> {
         let params = self.wait_notification("textDocument/publishDiagnostics", |p| {
