@@ -202,3 +202,27 @@ fn a_malformed_config_warns_once_with_file_and_line_and_defaults_apply() {
     );
     assert!(warnings[0].contains("loud"), "{}", warnings[0]);
 }
+
+#[test]
+fn split_stages_rewrites_a_single_stage_build_and_leaves_others_alone() {
+    let go = "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app .\nENTRYPOINT [\"/out/app\"]\n";
+    let web = "FROM nginx:1.27\nCOPY site /usr/share/nginx/html\n";
+    let dir = project(&[("go/Dockerfile", go), ("web/Dockerfile", web)]);
+    let out = dockerlean(dir.path(), &["fix", "--split-stages", "."]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let split = read(&dir, "go/Dockerfile");
+    assert!(
+        split.starts_with("FROM golang:1.22 AS builder\n"),
+        "{split}"
+    );
+    assert!(
+        split.contains("COPY --from=builder /out/app /out/app\n"),
+        "{split}"
+    );
+    assert_eq!(read(&dir, "web/Dockerfile"), web);
+    assert!(
+        stderr(&out).contains("web/Dockerfile: not split"),
+        "{}",
+        stderr(&out)
+    );
+}

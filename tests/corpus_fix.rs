@@ -20,7 +20,10 @@ fn corpus() -> Option<Vec<(String, String)>> {
         .map(|e| {
             let path = e.expect("readable corpus entry").path();
             let text = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
-            (path.file_name().unwrap().to_string_lossy().into_owned(), text)
+            (
+                path.file_name().unwrap().to_string_lossy().into_owned(),
+                text,
+            )
         })
         .collect();
     files.sort();
@@ -28,7 +31,11 @@ fn corpus() -> Option<Vec<(String, String)>> {
 }
 
 fn codes(text: &str) -> Vec<&'static str> {
-    analyze_str(text).findings.iter().map(|f| f.code()).collect()
+    analyze_str(text)
+        .findings
+        .iter()
+        .map(|f| f.code())
+        .collect()
 }
 
 #[test]
@@ -49,13 +56,19 @@ fn fix_all_is_idempotent_on_the_corpus() {
                 );
                 assert_eq!(
                     fix_all(&out, &config),
-                    FixAll::Fixed { text: out.clone(), applied: 0 },
+                    FixAll::Fixed {
+                        text: out.clone(),
+                        applied: 0
+                    },
                     "{name}: a second fix-all changed the file"
                 );
             }
         }
     }
-    println!("fix-all: {fixed} of {} files fixed, {refused} refused for syntax errors", files.len());
+    println!(
+        "fix-all: {fixed} of {} files fixed, {refused} refused for syntax errors",
+        files.len()
+    );
 }
 
 #[test]
@@ -65,7 +78,9 @@ fn splits_of_the_corpus_are_two_stages_without_new_findings() {
     for (name, text) in &files {
         let tree = parse(text);
         let model = Model::build(text, &tree);
-        let Some(fix) = split_stages(&model) else { continue };
+        let Some(fix) = split_stages(&model) else {
+            continue;
+        };
         offered += 1;
         let out = apply_edits(text, &fix.edits);
         let tree = parse(&out);
@@ -75,5 +90,8 @@ fn splits_of_the_corpus_are_two_stages_without_new_findings() {
             assert!(before.contains(&code), "{name}: new {code} in\n{out}");
         }
     }
-    println!("split into stages: offered on {offered} of {} files", files.len());
+    println!(
+        "split into stages: offered on {offered} of {} files",
+        files.len()
+    );
 }

@@ -38,6 +38,11 @@ pub fn run(args: &FixArgs) -> Result<u8, CliError> {
                 text
             }
         };
+        let text = if args.split_stages {
+            split(&source.name, text)
+        } else {
+            text
+        };
         write_result(args, input, &source, &text)?;
         // What `check` would now say of the file: with `--diff` it is still as it was.
         let now = if args.diff { &source.text } else { &text };
@@ -47,6 +52,19 @@ pub fn run(args: &FixArgs) -> Result<u8, CliError> {
         }
     }
     Ok(code)
+}
+
+/// `text` split into stages, or as it is (with a note) when no split applies.
+fn split(name: &str, text: String) -> String {
+    let tree = dockerlean_core::syntax::parse(&text);
+    let model = dockerlean_core::Model::build(&text, &tree);
+    match dockerlean_core::refactor::split_stages(&model) {
+        Some(fix) => dockerlean_core::apply_edits(&text, &fix.edits),
+        None => {
+            eprintln!("dockerlean: {name}: not split: it has several stages already or builds nothing recognised");
+            text
+        }
+    }
 }
 
 fn fails(args: &FixArgs, left: &[Finding]) -> bool {

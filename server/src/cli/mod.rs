@@ -81,6 +81,10 @@ struct FixArgs {
     #[arg(long)]
     diff: bool,
 
+    /// Also split a single-stage file that builds something into a builder and a runtime stage.
+    #[arg(long)]
+    split_stages: bool,
+
     /// The lowest severity that, left after fixing, makes the exit code 1.
     #[arg(long, value_enum, default_value_t = FailLevel::Warning)]
     fail_level: FailLevel,

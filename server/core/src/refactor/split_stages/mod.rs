@@ -6,8 +6,8 @@
 //! Routing: the build steps (package installs, compilers, the language's build tool) and the
 //! instructions before the last of them go to the builder; ENV, ARG and WORKDIR also go to the
 //! runtime stage, and so do USER, EXPOSE, CMD, ENTRYPOINT and the other image settings, and the
-//! commands after the last build step. Sources copied from the context go to the runtime stage
-//! only for languages whose sources are the program.
+//! commands after the last build step. Files copied in before the last build step go to the
+//! runtime stage only for languages whose sources are the program.
 
 mod generic;
 mod go;
@@ -227,7 +227,8 @@ fn render(cx: &Context, recipe: &Recipe) -> String {
         let (to_builder, to_runtime) = match instr.kind {
             Kind::Env | Kind::Arg | Kind::Workdir | Kind::Shell => (building, true),
             Kind::Run => (building, !building),
-            Kind::Copy | Kind::Add => (building, recipe.keep_sources),
+            // What is copied after the build is not an input to it: the runtime stage needs it.
+            Kind::Copy | Kind::Add => (building, !building || recipe.keep_sources),
             _ => (false, true),
         };
         if to_builder {

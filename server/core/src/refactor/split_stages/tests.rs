@@ -134,6 +134,17 @@ CMD [\"node\", \"dist/server.js\"]
 }
 
 #[test]
+fn files_copied_after_the_build_reach_the_runtime_stage() {
+    let text = "FROM node:20\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\nCMD [\"node\", \"server.js\"]\n";
+    let out = split_checked(text);
+    let runtime = out.split("\n\n").nth(1).unwrap();
+    assert_eq!(
+        runtime,
+        "FROM node:20-slim\nCOPY --from=builder /app /app\nWORKDIR /app\nCOPY . .\nCMD [\"node\", \"server.js\"]\n"
+    );
+}
+
+#[test]
 fn go() {
     let text = "\
 FROM golang:1.22
