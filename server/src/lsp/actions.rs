@@ -43,7 +43,8 @@ pub fn code_actions(
             session,
         ));
     }
-    if wanted(only, &fix_all::kind()) {
+    // Fixing all runs the analysis pass after pass: only when there is something to fix.
+    if wanted(only, &fix_all::kind()) && findings.iter().any(|f| f.fix.is_some()) {
         actions.extend(fix_all::action(rope, uri, config, session).map(Into::into));
     }
     if wanted(only, &CodeActionKind::REFACTOR_REWRITE) {
