@@ -8,12 +8,16 @@ mod add_local_files;
 mod apk_cache;
 mod apt_lists;
 mod apt_recommends;
+mod caches;
 mod commands;
+mod dnf_cache;
 mod fixes;
 mod pip_cache;
 mod sink;
 #[cfg(test)]
 mod testing;
+mod yum_cache;
+mod zypper_cache;
 
 pub mod syntax;
 
@@ -57,6 +61,9 @@ pub static RULES: &[&Rule] = &[
     &apt_recommends::RULE,
     &apt_lists::RULE,
     &apk_cache::RULE,
+    &yum_cache::RULE,
+    &dnf_cache::RULE,
+    &zypper_cache::RULE,
     &add_local_files::RULE,
 ];
 
