@@ -86,10 +86,7 @@ impl Cache {
         };
         let cmd = &script.commands[i];
         let env = |name: &str| env_value(model, idx, script, cmd, name);
-        let mut places: Vec<String> = self.at.iter().flat_map(|at| spellings(at, &env)).collect();
-        for value in self.options.iter().filter_map(|o| option_value(cmd, &[o])) {
-            places.extend(spellings(value, &env));
-        }
+        let places = self.places(cmd, &env);
         let holds = |path: &str| {
             spellings(path, &env)
                 .iter()
@@ -102,6 +99,35 @@ impl Cache {
             .iter()
             .any(|c| cleans(c) || removed_paths(c).any(|w| holds(&w.text)));
         !(mounted || emptied)
+    }
+}
+
+impl Cache {
+    /// Where the cache is for `cmd`: where its options put it, else where the environment
+    /// does, else every default place.
+    fn places(&self, cmd: &Command, env: &dyn Fn(&str) -> Option<String>) -> Vec<String> {
+        let moved: Vec<String> = self
+            .options
+            .iter()
+            .filter_map(|o| option_value(cmd, &[o]))
+            .flat_map(|v| spellings(v, env))
+            .collect();
+        if !moved.is_empty() {
+            return moved;
+        }
+        let all: Vec<Vec<String>> = self.at.iter().map(|at| spellings(at, env)).collect();
+        // A variable's place counts when the variable is set (its value is the second spelling).
+        let set: Vec<String> = all
+            .iter()
+            .filter(|s| s[0].starts_with('$') && s.len() > 1)
+            .flatten()
+            .cloned()
+            .collect();
+        if set.is_empty() {
+            all.into_iter().flatten().collect()
+        } else {
+            set
+        }
     }
 }
 

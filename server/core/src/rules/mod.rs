@@ -12,10 +12,13 @@ mod caches;
 mod commands;
 mod dnf_cache;
 mod fixes;
+mod npm_cache;
 mod pip_cache;
+mod pnpm_store;
 mod sink;
 #[cfg(test)]
 mod testing;
+mod yarn_cache;
 mod yum_cache;
 mod zypper_cache;
 
@@ -64,6 +67,9 @@ pub static RULES: &[&Rule] = &[
     &yum_cache::RULE,
     &dnf_cache::RULE,
     &zypper_cache::RULE,
+    &npm_cache::RULE,
+    &yarn_cache::RULE,
+    &pnpm_store::RULE,
     &add_local_files::RULE,
 ];
 
