@@ -8,16 +8,20 @@ mod add_local_files;
 mod apk_cache;
 mod apt_lists;
 mod apt_recommends;
+mod bundle_cache;
 mod caches;
 mod commands;
+mod conda_cache;
 mod dnf_cache;
 mod fixes;
+mod gem_docs;
 mod npm_cache;
 mod pip_cache;
 mod pnpm_store;
 mod sink;
 #[cfg(test)]
 mod testing;
+mod uv_cache;
 mod yarn_cache;
 mod yum_cache;
 mod zypper_cache;
@@ -70,6 +74,10 @@ pub static RULES: &[&Rule] = &[
     &npm_cache::RULE,
     &yarn_cache::RULE,
     &pnpm_store::RULE,
+    &gem_docs::RULE,
+    &bundle_cache::RULE,
+    &conda_cache::RULE,
+    &uv_cache::RULE,
     &add_local_files::RULE,
 ];
 

@@ -22,8 +22,8 @@ Finds a RUN, in a stage whose layers ship in the final image, that runs `npm ins
 ## Why it costs size
 npm keeps a copy of every package tarball and registry response it fetched in its cache,
 `~/.npm/_cacache` (for root: `/root/.npm`). The packages are already unpacked in
-`node_modules` (or the global prefix), so the cache roughly doubles what the install added to
-the layer, and nothing in the container uses it. Cleaning it in a *later* RUN does not help:
+`node_modules` (or the global prefix), so the cache is a second, compressed copy of them that
+nothing in the container uses. Cleaning it in a *later* RUN does not help:
 the files stay in this RUN's layer.
 
 ## Not reported when
@@ -104,7 +104,7 @@ static TOOL: Tool = Tool {
     message: |cmd, cache| {
         let op = operation(cmd, &["npm"], VALUE_OPTIONS).map_or("install", |w| w.text.as_str());
         format!(
-            "`npm {op}` leaves {cache} in this layer, a second copy of the packages it installed: run `npm cache clean --force` in the same RUN"
+            "`npm {op}` leaves {cache} in this layer, a compressed second copy of the packages it installed: run `npm cache clean --force` in the same RUN"
         )
     },
 };

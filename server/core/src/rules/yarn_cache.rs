@@ -23,8 +23,8 @@ yarn's cache.
 ## Why it costs size
 Yarn 1 keeps a copy of every package it fetched in its cache (for root:
 `/usr/local/share/.cache/yarn`, otherwise `~/.cache/yarn`; Yarn 2+ with a global cache:
-`~/.yarn/berry/cache`). The packages are already unpacked in `node_modules`, so the cache
-roughly doubles what the install added to the layer. Cleaning it in a *later* RUN does not
+`~/.yarn/berry/cache`). The packages are also unpacked in `node_modules`, so the cache is a
+second copy of them that nothing in the container uses. Cleaning it in a *later* RUN does not
 help: the files stay in this RUN's layer.
 
 ## Not reported when
