@@ -22,7 +22,7 @@ bare `bundle`) and does not remove the gem cache afterwards in the same RUN.
 ## Why it costs size
 RubyGems keeps every `.gem` archive it installs in the `cache/` folder of the gem directory
 (`/usr/local/bundle/cache` in the official ruby images, `$GEM_HOME/cache` or
-`vendor/bundle/ruby/*/cache` elsewhere), and Bundler keeps its own copies in
+`…/ruby/VERSION/cache` under `BUNDLE_PATH`), and Bundler keeps its own copies in
 `~/.bundle/cache`. The gems are already unpacked next to them, so the archives are a second,
 compressed copy that nothing loads at run time. Removing them in a *later* RUN does not help:
 the files stay in this RUN's layer.
@@ -65,6 +65,7 @@ RUN bundle install && rm -rf /usr/local/bundle/cache ~/.bundle/cache
             "FROM ruby:3.3\nRUN bundle install \\\n    && rm -rf \"$GEM_HOME\"/cache/*.gem\n",
             "FROM ruby:3.3\nENV GEM_HOME=/gems\nRUN bundle install && rm -rf /gems/cache\n",
             "FROM ruby:3.3\nRUN bundle install && rm -rf ~/.bundle/cache\n",
+            "FROM ruby:3.3\nUSER app\nRUN env BUNDLE_DEPLOYMENT=true bundle install \\\n    && rm -rf /home/app/.bundle/gems/ruby/*/cache/*\n",
             "FROM ruby:3.3\nRUN --mount=type=cache,target=/usr/local/bundle/cache bundle install\n",
             "FROM ruby:3.3 AS build\nRUN bundle install\nFROM ruby:3.3-slim\nCOPY --from=build /usr/local/bundle /usr/local/bundle\n",
             "FROM ruby:3.3\nRUN bundle exec rake assets:precompile && bundle config set x y\n",
@@ -78,7 +79,7 @@ const GEMS: Cache = Cache {
         "/usr/local/bundle/cache",
         "$GEM_HOME/cache",
         "$BUNDLE_PATH",
-        "*/vendor/bundle",
+        "*/ruby/*/cache",
         "*/vendor/cache",
         "~/.bundle/cache",
         "~/.gem",

@@ -203,26 +203,29 @@ fn normalise(path: &str) -> String {
 }
 
 /// Whether removing or mounting `path` affects the cache at `at`: the same place, one above
-/// it or one below it. `*/TAIL` stands for any path ending in TAIL.
+/// it or one below it. `*/TAIL` stands for any path ending in TAIL; a `*` component on either
+/// side stands for any one component.
 fn related(path: &str, at: &str) -> bool {
     if path.is_empty() {
         return false;
     }
-    let Some(tail) = at.strip_prefix("*/") else {
-        return path == at
-            || at.starts_with(&format!("{path}/"))
-            || path.starts_with(&format!("{at}/"));
+    let path: Vec<&str> = path.split('/').collect();
+    let same = |a: &[&str], b: &[&str]| {
+        a.len() == b.len()
+            && a.iter()
+                .zip(b)
+                .all(|(x, y)| x == y || *x == "*" || *y == "*")
     };
-    let ends_with = |t: &str| path == t || path.ends_with(&format!("/{t}"));
-    // The place itself or below it.
-    if ends_with(tail)
-        || path.contains(&format!("/{tail}/"))
-        || path.starts_with(&format!("{tail}/"))
-    {
-        return true;
-    }
-    // A directory above it: one that ends in a leading part of TAIL.
-    tail.match_indices('/').any(|(i, _)| ends_with(&tail[..i]))
+    let Some(tail) = at.strip_prefix("*/") else {
+        let at: Vec<&str> = at.split('/').collect();
+        let n = path.len().min(at.len());
+        return same(&path[..n], &at[..n]);
+    };
+    let tail: Vec<&str> = tail.split('/').collect();
+    // The place itself, or below it.
+    path.windows(tail.len()).any(|w| same(w, &tail))
+        // A directory above it: one that ends in a leading part of TAIL.
+        || (1..tail.len()).any(|k| path.len() >= k && same(&path[path.len() - k..], &tail[..k]))
 }
 
 #[cfg(test)]
@@ -251,6 +254,12 @@ mod tests {
         assert!(related("/app/target/release", "*/target"));
         assert!(!related("/app/targets", "*/target"));
         assert!(!related("", "/var/cache/yum"));
+        assert!(related("~/.bundle/gems/ruby/*/cache", "*/ruby/*/cache"));
+        assert!(related(
+            "vendor/bundle/ruby/3.3.0/cache/x.gem",
+            "*/ruby/*/cache"
+        ));
+        assert!(!related("/usr/lib/ruby/3.3.0/gems", "*/ruby/*/cache"));
     }
 
     #[test]

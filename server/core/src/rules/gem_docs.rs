@@ -25,8 +25,9 @@ generating it also slows the build.
 
 ## Not reported when
 - the command has `--no-document` (or `-N`, or the older `--no-rdoc` / `--no-ri`);
-- an earlier RUN of the stage (or of a stage it is built from) writes a gemrc with
-  `--no-document` (`gem: --no-document`, `install: --no-document`);
+- an earlier RUN of the stage (or of a stage it is built from), or the same RUN before the
+  command, writes a gemrc with `--no-document` (`gem: --no-document`,
+  `install: --no-document`) or `--no-rdoc`;
 - the stage is built from the official `ruby` or `jruby` image, whose `/usr/local/etc/gemrc`
   already says `install: --no-document`;
 - the stage's layers do not ship (a build stage that is only copied from).
@@ -63,6 +64,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends ruby \
             "FROM debian:bookworm\nRUN gem install -N bundler\n",
             "FROM debian:bookworm\nRUN gem install bundler --no-rdoc --no-ri\n",
             "FROM debian:bookworm\nRUN echo 'gem: --no-document' > /etc/gemrc\nRUN gem install bundler\n",
+            "FROM alpine:3.20\nRUN echo \"gem: --no-ri --no-rdoc\" > /etc/gemrc \\\n    && gem install bundler\n",
             "FROM ruby:3.3-slim\nRUN gem install bundler\n",
             "FROM docker.io/library/ruby:3.3 AS base\nFROM base\nRUN gem install bundler\n",
             "FROM debian:bookworm AS build\nRUN gem install fpm\nFROM scratch\nCOPY --from=build /x /x\n",
@@ -72,7 +74,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends ruby \
 };
 
 fn check(model: &Model, sink: &mut Sink) {
-    for (idx, _, script) in model.shipped_runs() {
+    for (idx, instr, script) in model.shipped_runs() {
         if configured_off(model, idx) {
             continue;
         }
@@ -88,7 +90,8 @@ fn check(model: &Model, sink: &mut Sink) {
                         .iter()
                         .any(|f| w.text.starts_with(f))
                 });
-            if off {
+            let earlier_in_run = &model.text[instr.range().start..cmd.range.start];
+            if off || writes_gemrc(earlier_in_run) {
                 continue;
             }
             let fix = cmd.exact.then(|| Fix {
@@ -132,10 +135,11 @@ fn configured_off(model: &Model, at: usize) -> bool {
     model.instructions[..at]
         .iter()
         .filter(|i| i.kind == Kind::Run && i.stage.is_some_and(|s| chain.contains(&s)))
-        .any(|i| {
-            let text = &model.text[i.range()];
-            text.contains("gemrc") && (text.contains("--no-document") || text.contains("--no-rdoc"))
-        })
+        .any(|i| writes_gemrc(&model.text[i.range()]))
+}
+
+fn writes_gemrc(text: &str) -> bool {
+    text.contains("gemrc") && (text.contains("--no-document") || text.contains("--no-rdoc"))
 }
 
 /// `ruby`, `jruby`, `library/ruby:3.3`, `docker.io/library/ruby@sha256:…`.
