@@ -10,17 +10,22 @@ mod apt_lists;
 mod apt_recommends;
 mod bundle_cache;
 mod caches;
+mod cargo_cache;
 mod commands;
 mod conda_cache;
 mod dnf_cache;
 mod fixes;
 mod gem_docs;
+mod go_cache;
+mod gradle_cache;
+mod maven_cache;
 mod npm_cache;
 mod pip_cache;
 mod pnpm_store;
 mod sink;
 #[cfg(test)]
 mod testing;
+mod useradd_lastlog;
 mod uv_cache;
 mod yarn_cache;
 mod yum_cache;
@@ -78,6 +83,11 @@ pub static RULES: &[&Rule] = &[
     &bundle_cache::RULE,
     &conda_cache::RULE,
     &uv_cache::RULE,
+    &go_cache::RULE,
+    &cargo_cache::RULE,
+    &maven_cache::RULE,
+    &gradle_cache::RULE,
+    &useradd_lastlog::RULE,
     &add_local_files::RULE,
 ];
 
