@@ -86,7 +86,9 @@ impl Cache {
         };
         let cmd = &script.commands[i];
         let env = |name: &str| env_value(model, idx, script, cmd, name);
-        let places = self.places(cmd, &env);
+        let Some(places) = self.places(cmd, &env) else {
+            return false;
+        };
         let holds = |path: &str| {
             spellings(path, &env)
                 .iter()
@@ -100,33 +102,33 @@ impl Cache {
             .any(|c| cleans(c) || removed_paths(c).any(|w| holds(&w.text)));
         !(mounted || emptied)
     }
-}
 
-impl Cache {
     /// Where the cache is for `cmd`: where its options put it, else where the environment
-    /// does, else every default place.
-    fn places(&self, cmd: &Command, env: &dyn Fn(&str) -> Option<String>) -> Vec<String> {
-        let moved: Vec<String> = self
+    /// does, else every default place. `None` when that depends on a value the Dockerfile does
+    /// not tell (`GOCACHE="$PWD/.cache"`).
+    fn places(&self, cmd: &Command, env: &dyn Fn(&str) -> Option<String>) -> Option<Vec<String>> {
+        let known = |s: &Vec<String>| s.last().is_some_and(|p| !p.contains('$'));
+        let moved: Vec<Vec<String>> = self
             .options
             .iter()
             .filter_map(|o| option_value(cmd, &[o]))
-            .flat_map(|v| spellings(v, env))
+            .map(|v| spellings(v, env))
             .collect();
         if !moved.is_empty() {
-            return moved;
+            return moved.iter().all(known).then(|| moved.concat());
         }
         let all: Vec<Vec<String>> = self.at.iter().map(|at| spellings(at, env)).collect();
         // A variable's place counts when the variable is set (its value is the second spelling).
-        let set: Vec<String> = all
+        let set: Vec<&Vec<String>> = all
             .iter()
             .filter(|s| s[0].starts_with('$') && s.len() > 1)
-            .flatten()
-            .cloned()
             .collect();
         if set.is_empty() {
-            all.into_iter().flatten().collect()
+            Some(all.concat())
         } else {
-            set
+            set.iter()
+                .all(|s| known(s))
+                .then(|| set.into_iter().flatten().cloned().collect())
         }
     }
 }

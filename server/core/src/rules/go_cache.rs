@@ -78,6 +78,7 @@ CMD ["/app"]
             "FROM golang:1.23\nENV GOPATH=/gp GOCACHE=/gc\nRUN go build -o /app . && rm -rf /gp /gc\n",
             "FROM golang:1.23\nRUN --mount=type=cache,target=/go/pkg/mod go mod download\n",
             "FROM golang:1.23\nRUN go version && go env && go vet ./...\n",
+            "FROM debian:trixie\nRUN cd /tmp/src; \\\n    export GOCACHE=\"$PWD/.gocache\" GOPATH=\"$PWD/.gopath\"; \\\n    go install .; \\\n    rm -rf /tmp/src\n",
         ],
     },
 };
