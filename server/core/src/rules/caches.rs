@@ -187,17 +187,15 @@ fn normalise(path: &str) -> String {
     while let Some(rest) = p.strip_prefix("./") {
         p = rest.to_string();
     }
-    let home_end = if p == "~" || p.starts_with("~/") {
-        Some(1)
-    } else if p == "$HOME" || p.starts_with("$HOME/") {
-        Some(5)
-    } else if p == "/root" || p.starts_with("/root/") {
-        Some(5)
-    } else if let Some(rest) = p.strip_prefix("/home/") {
-        Some(6 + rest.find('/').unwrap_or(rest.len()))
-    } else {
-        None
-    };
+    let is_or_under = |p: &str, dir: &str| p == dir || p.starts_with(&format!("{dir}/"));
+    let home_end = ["~", "$HOME", "/root"]
+        .iter()
+        .find(|home| is_or_under(&p, home))
+        .map(|home| home.len())
+        .or_else(|| {
+            p.strip_prefix("/home/")
+                .map(|rest| 6 + rest.find('/').unwrap_or(rest.len()))
+        });
     match home_end {
         Some(end) => format!("~{}", &p[end..]),
         None => p,
