@@ -1,7 +1,8 @@
 //! Per-rule finding counts over a directory of Dockerfiles:
 //! `cargo run -p dockerlean-core --example rule_counts DIR [CODE…]`.
 //! With codes, also prints each of their findings as `file:line: CODE message` and the source
-//! it points at, for checking them by hand.
+//! it points at, for checking them by hand. For every rule it also applies the rule's fixes to
+//! each file and counts the fixed files where the rule still fires or another finding appears.
 
 use std::collections::BTreeMap;
 
@@ -17,6 +18,8 @@ fn main() {
     paths.sort();
     let mut findings: BTreeMap<&str, usize> = BTreeMap::new();
     let mut files: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut fixed: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut bad_fixes: BTreeMap<&str, usize> = BTreeMap::new();
     for path in &paths {
         let Ok(text) = std::fs::read_to_string(path) else {
             continue;
@@ -37,11 +40,47 @@ fn main() {
         codes.dedup();
         for code in codes {
             *files.entry(code).or_default() += 1;
+            let edits: Vec<_> = found
+                .iter()
+                .filter(|f| f.code() == code)
+                .filter_map(|f| f.fix.as_ref())
+                .flat_map(|fix| fix.edits.clone())
+                .collect();
+            if edits.is_empty() {
+                continue;
+            }
+            *fixed.entry(code).or_default() += 1;
+            let after = dockerlean_core::analyze_str(&dockerlean_core::apply_edits(text, &edits));
+            let mut expected: Vec<&str> = found
+                .iter()
+                .map(|f| f.code())
+                .filter(|c| *c != code)
+                .collect();
+            let mut got: Vec<&str> = after.findings.iter().map(|f| f.code()).collect();
+            expected.sort_unstable();
+            got.sort_unstable();
+            // Findings of the rule without a fix may stay; nothing else may change.
+            got.retain(|c| *c != code);
+            let unfixed = found
+                .iter()
+                .filter(|f| f.code() == code && f.fix.is_none())
+                .count();
+            let left = after.findings.iter().filter(|f| f.code() == code).count();
+            if got != expected || left != unfixed {
+                *bad_fixes.entry(code).or_default() += 1;
+                let name = path.file_name().unwrap_or_default().to_string_lossy();
+                eprintln!("fix of {code} misbehaves on {name}");
+            }
         }
     }
     println!("{} files", paths.len());
-    println!("code\tfindings\tfiles");
+    println!("code\tfindings\tfiles\tfixed files\tbad fixes");
     for (code, n) in &findings {
-        println!("{code}\t{n}\t{}", files[code]);
+        println!(
+            "{code}\t{n}\t{}\t{}\t{}",
+            files[code],
+            fixed.get(code).unwrap_or(&0),
+            bad_fixes.get(code).unwrap_or(&0)
+        );
     }
 }
