@@ -29,7 +29,8 @@ the files stay in this RUN's layer.
 
 ## Not reported when
 - the same RUN later removes one of those cache folders (`rm -rf /usr/local/bundle/cache`,
-  `rm -rf "$GEM_HOME/cache"`, `rm -rf ~/.bundle/cache`, `rm -rf vendor/cache`, …);
+  `rm -rf "$GEM_HOME/cache"`, `rm -rf ~/.bundle/cache`, `rm -rf vendor/cache`,
+  `find vendor/bundle -name cache -exec rm -rf {} +`, …);
 - a `RUN --mount=type=cache` or `type=tmpfs` mount holds one of them;
 - the stage's layers do not ship (a build stage that is only copied from).
 
@@ -59,12 +60,14 @@ RUN bundle install && rm -rf /usr/local/bundle/cache ~/.bundle/cache
             "FROM ruby:3.3\nRUN <<EOF\nbundle install\nEOF\n",
             "FROM ruby:3.3\nRUN sh -c 'bundle'\n",
             "FROM ruby:3.3\nRUN --mount=type=cache,target=/root/.npm bundle install\n",
+            "FROM ruby:3.3\nRUN bundle install && find /usr/local -name '*.pyc' -delete\n",
         ],
         clean: &[
             "FROM ruby:3.3\nRUN bundle install && rm -rf /usr/local/bundle/cache\n",
             "FROM ruby:3.3\nRUN bundle install \\\n    && rm -rf \"$GEM_HOME\"/cache/*.gem\n",
             "FROM ruby:3.3\nENV GEM_HOME=/gems\nRUN bundle install && rm -rf /gems/cache\n",
             "FROM ruby:3.3\nRUN bundle install && rm -rf ~/.bundle/cache\n",
+            "FROM ruby:3.3\nRUN bundle install && \\\n    find /app/vendor/bundle -name cache -type d -exec rm -rf {} +\n",
             "FROM ruby:3.3\nUSER app\nRUN env BUNDLE_DEPLOYMENT=true bundle install \\\n    && rm -rf /home/app/.bundle/gems/ruby/*/cache/*\n",
             "FROM ruby:3.3\nRUN --mount=type=cache,target=/usr/local/bundle/cache bundle install\n",
             "FROM ruby:3.3 AS build\nRUN bundle install\nFROM ruby:3.3-slim\nCOPY --from=build /usr/local/bundle /usr/local/bundle\n",

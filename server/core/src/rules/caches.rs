@@ -3,7 +3,7 @@
 
 use crate::finding::Fix;
 use crate::model::{Command, Model, Script};
-use crate::rules::commands::{option_value, removed_paths};
+use crate::rules::commands::{find_named_removal, option_value, removed_paths};
 use crate::rules::fixes::append_command;
 use crate::rules::Sink;
 
@@ -97,9 +97,20 @@ impl Cache {
         let mounted = model.mounts(instr).any(|m| {
             matches!(m.kind.as_str(), "cache" | "tmpfs") && m.target.as_deref().is_some_and(holds)
         });
-        let emptied = script.commands[i + 1..]
-            .iter()
-            .any(|c| cleans(c) || removed_paths(c).any(|w| holds(&w.text)));
+        // `find BASE -name NAME -delete` empties a place named NAME below BASE (or, for a
+        // place known only by its tail, one named NAME anywhere).
+        let found_and_removed = |base: &str, name: &str| {
+            let base = normalise(base);
+            places.iter().any(|at| {
+                at.rsplit('/').next() == Some(name)
+                    && (at.starts_with("*/") || related(at, &base) && at.len() > base.len())
+            })
+        };
+        let emptied = script.commands[i + 1..].iter().any(|c| {
+            cleans(c)
+                || removed_paths(c).any(|w| holds(&w.text))
+                || find_named_removal(c).is_some_and(|(base, name)| found_and_removed(base, name))
+        });
         !(mounted || emptied)
     }
 

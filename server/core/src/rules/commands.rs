@@ -129,11 +129,7 @@ pub fn rpm_filling<'c>(cmd: &'c Command, programs: &[&str]) -> Option<&'c Word> 
         "--repo",
         "--setopt",
     ];
-    programs
-        .contains(&cmd.program())
-        .then(|| cmd.operand(VALUE_OPTIONS).map(|(_, w)| w))
-        .flatten()
-        .filter(|w| RPM_FILLING.contains(&w.text.as_str()))
+    operation(cmd, programs, VALUE_OPTIONS).filter(|w| RPM_FILLING.contains(&w.text.as_str()))
 }
 
 /// `yum clean all`, `dnf clean all`, `microdnf clean all`: on RHEL 8 and later yum is dnf, so
@@ -181,21 +177,38 @@ pub fn removes(cmd: &Command, dir: &str) -> bool {
     })
 }
 
-/// The paths `rm` (or `find PATH … -delete` / `-exec rm`) in `cmd` removes.
+/// The paths `rm` (or `find PATH … -delete` / `-exec rm` without name tests) in `cmd` removes.
 pub fn removed_paths(cmd: &Command) -> impl Iterator<Item = &Word> {
     let args = cmd.args();
     let paths: &[Word] = match cmd.program() {
         "rm" => args,
-        "find"
-            if args
-                .iter()
-                .any(|w| w.text == "-delete" || w.text == "rm" || w.text.ends_with("/rm")) =>
-        {
-            &args[..args.len().min(1)]
-        }
+        "find" if find_deletes(cmd) && find_name(cmd).is_none() => &args[..args.len().min(1)],
         _ => &[],
     };
     paths.iter().filter(|w| !w.text.starts_with('-'))
+}
+
+/// For `find BASE … -name NAME … -delete` (or `-exec rm`): BASE and NAME, the entries it
+/// removes being those named NAME below BASE.
+pub fn find_named_removal(cmd: &Command) -> Option<(&str, &str)> {
+    let base = cmd.args().first().filter(|w| !w.text.starts_with('-'))?;
+    (cmd.program() == "find" && find_deletes(cmd))
+        .then(|| Some((base.text.as_str(), find_name(cmd)?)))
+        .flatten()
+}
+
+fn find_deletes(cmd: &Command) -> bool {
+    cmd.args()
+        .iter()
+        .any(|w| w.text == "-delete" || w.text == "rm" || w.text.ends_with("/rm"))
+}
+
+fn find_name(cmd: &Command) -> Option<&str> {
+    let args = cmd.args();
+    let at = args
+        .iter()
+        .position(|w| matches!(w.text.as_str(), "-name" | "-iname" | "-path" | "-regex"))?;
+    args.get(at + 1).map(|w| w.text.as_str())
 }
 
 #[cfg(test)]
@@ -242,6 +255,40 @@ mod tests {
             "install"
         ));
         assert!(!is_apt(&cmd(&["apt-get", "update"]), "install"));
+    }
+
+    #[test]
+    fn rpm_operations_and_option_values() {
+        let install = cmd(&["dnf", "--setopt", "x=1", "-y", "install", "a"]);
+        assert_eq!(
+            rpm_filling(&install, &["dnf"]).map(|w| w.text.as_str()),
+            Some("install")
+        );
+        assert!(rpm_filling(&install, &["yum"]).is_none());
+        assert!(rpm_filling(&cmd(&["dnf", "remove", "a"]), &["dnf"]).is_none());
+        assert!(rpm_clean_all(&cmd(&["microdnf", "clean", "all"])));
+        assert!(!rpm_clean_all(&cmd(&["yum", "clean", "packages"])));
+        let npm = cmd(&["npm", "ci", "--cache=/c", "--prefix", "/p"]);
+        assert_eq!(option_value(&npm, &["--cache"]), Some("/c"));
+        assert_eq!(option_value(&npm, &["--prefix"]), Some("/p"));
+        assert_eq!(option_value(&npm, &["--registry"]), None);
+    }
+
+    #[test]
+    fn find_removes_its_base_only_without_name_tests() {
+        let all = cmd(&["find", "/var/lib/apt/lists", "-type", "f", "-delete"]);
+        assert!(removes(&all, "/var/lib/apt/lists"));
+        let named = cmd(&["find", "/usr/local", "-name", "*.pyc", "-delete"]);
+        assert!(!removes(&named, "/usr/local/bundle/cache"));
+        assert_eq!(find_named_removal(&named), Some(("/usr/local", "*.pyc")));
+        let exec = cmd(&[
+            "find", "/v", "-name", "cache", "-exec", "rm", "-rf", "{}", "+",
+        ]);
+        assert_eq!(find_named_removal(&exec), Some(("/v", "cache")));
+        assert_eq!(
+            find_named_removal(&cmd(&["find", "/v", "-name", "x"])),
+            None
+        );
     }
 
     #[test]
