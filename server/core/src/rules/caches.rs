@@ -273,6 +273,33 @@ mod tests {
         assert!(!related("/usr/lib/ruby/3.3.0/gems", "*/ruby/*/cache"));
     }
 
+    /// The fixed text of `text` after applying the fixes of `code`.
+    fn fixed(text: &str, code: &str) -> String {
+        let edits: Vec<_> = crate::analyze_str(text)
+            .findings
+            .iter()
+            .filter(|f| f.code() == code)
+            .flat_map(|f| f.fix.as_ref().expect("a fix").edits.clone())
+            .collect();
+        crate::apply_edits(text, &edits)
+    }
+
+    #[test]
+    fn fixes_append_the_clean_in_the_run_style() {
+        assert_eq!(
+            fixed("FROM centos:7\nRUN yum -y update && \\\n    yum -y install httpd\n", "DKL105"),
+            "FROM centos:7\nRUN yum -y update && \\\n    yum -y install httpd \\\n    && yum clean all\n"
+        );
+        assert_eq!(
+            fixed("FROM fedora:40\nRUN <<EOF\nset -e\n/usr/bin/dnf install -y x\nEOF\n", "DKL106"),
+            "FROM fedora:40\nRUN <<EOF\nset -e\n/usr/bin/dnf install -y x\n/usr/bin/dnf clean all\nEOF\n"
+        );
+        assert_eq!(
+            fixed("FROM mambaorg/micromamba\nRUN micromamba install -y x\n", "DKL113"),
+            "FROM mambaorg/micromamba\nRUN micromamba install -y x && micromamba clean --all --force-pkgs-dirs --yes\n"
+        );
+    }
+
     #[test]
     fn variables_expand_when_known() {
         let env = |name: &str| (name == "GOPATH").then(|| "/go".to_string());

@@ -57,6 +57,7 @@ RUN npm ci --omit=dev && npm cache clean --force
             "FROM node:22 AS base\nWORKDIR /app\nFROM base\nRUN set -eux; \\\n    npm install; \\\n    npm run build\n",
             "FROM node:22\nRUN <<EOF\nnpm ci\nnpm run build\nEOF\n",
             "FROM node:22\nRUN sh -c 'npm ci'\n",
+            "# escape=`\nFROM node:22\nRUN npm ci `\n    --omit=dev\n",
             "FROM node:22\nRUN --mount=type=cache,target=/root/.cache/pip npm ci\n",
             "FROM node:22\nENV NPM_CONFIG_CACHE=/tmp/npm\nRUN --mount=type=cache,target=/root/.npm npm ci\n",
         ],

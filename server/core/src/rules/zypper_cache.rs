@@ -50,6 +50,7 @@ RUN zypper --non-interactive install curl && zypper clean -a
             "FROM opensuse/leap:15.6\nRUN zypper --non-interactive install curl\n",
             "FROM opensuse/leap:15.6\nRUN zypper ref && \\\n    zypper -n in curl\n",
             "FROM opensuse/leap:15.6\nRUN <<EOF\nzypper -n in curl\nEOF\n",
+            "FROM opensuse/leap:15.6\nRUN bash -c 'zypper -n in curl'\n",
             "FROM opensuse/leap:15.6\nRUN --mount=type=cache,target=/var/cache/apt zypper -n in curl\n",
         ],
         clean: &[
