@@ -1,8 +1,9 @@
 //! DKL111: `gem install` without `--no-document`.
 
-use crate::finding::{Fix, Severity};
+use crate::finding::Severity;
 use crate::model::{Base, Kind, Model};
 use crate::rules::commands::operation;
+use crate::rules::fixes::insert_flag;
 use crate::rules::{Fixtures, Rule, RuleMeta, Sink};
 
 pub static RULE: Rule = Rule {
@@ -94,10 +95,7 @@ fn check(model: &Model, sink: &mut Sink) {
             if off || writes_gemrc(earlier_in_run) {
                 continue;
             }
-            let fix = cmd.exact.then(|| Fix {
-                title: "Add `--no-document`".to_string(),
-                edits: vec![cmd.insertion_after(op, "--no-document")],
-            });
+            let fix = insert_flag(cmd, op, "--no-document");
             sink.report(
                 cmd.range.clone(),
                 format!(

@@ -1,8 +1,9 @@
 //! DKL119: `useradd` with a high UID and without `--no-log-init`.
 
-use crate::finding::{Fix, Severity};
+use crate::finding::Severity;
 use crate::model::{Command, Model};
 use crate::rules::caches::env_value;
+use crate::rules::fixes::insert_flag;
 use crate::rules::{Fixtures, Rule, RuleMeta, Sink};
 
 pub static RULE: Rule = Rule {
@@ -84,10 +85,7 @@ fn check(model: &Model, sink: &mut Sink) {
             else {
                 continue;
             };
-            let fix = cmd.exact.then(|| Fix {
-                title: "Add `-l` (`--no-log-init`)".to_string(),
-                edits: vec![cmd.insertion_after(&cmd.words[0], "-l")],
-            });
+            let fix = insert_flag(cmd, &cmd.words[0], "-l");
             let megabytes = uid * LASTLOG_ENTRY / 1_000_000;
             sink.report(
                 cmd.range.clone(),

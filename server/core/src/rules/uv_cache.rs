@@ -1,8 +1,9 @@
 //! DKL114: `uv pip install` / `uv sync` without `--no-cache`.
 
-use crate::finding::{Fix, Severity};
+use crate::finding::Severity;
 use crate::model::{Command, Model};
 use crate::rules::caches::{env_value, Cache};
+use crate::rules::fixes::insert_flag;
 use crate::rules::{Fixtures, Rule, RuleMeta, Sink};
 use crate::syntax::words::Word;
 
@@ -119,10 +120,7 @@ fn check(model: &Model, sink: &mut Sink) {
             {
                 continue;
             }
-            let fix = cmd.exact.then(|| Fix {
-                title: "Add `--no-cache`".to_string(),
-                edits: vec![cmd.insertion_after(op, "--no-cache")],
-            });
+            let fix = insert_flag(cmd, op, "--no-cache");
             sink.report(
                 cmd.range.clone(),
                 "uv keeps the wheels it downloads and builds in its cache in this layer: add `--no-cache`",
