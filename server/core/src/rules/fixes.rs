@@ -2,7 +2,8 @@
 
 use crate::finding::Edit;
 use crate::model::shell::{Separator, Tail};
-use crate::model::Script;
+use crate::model::{Instruction, Script};
+use crate::syntax::logical::{comment_block_above, physical_line};
 
 /// Appends `command` as the last thing the RUN does, in the RUN's own style: `&& cmd` or
 /// `; cmd` after the last statement (on a new continuation line when the RUN spans several
@@ -31,4 +32,12 @@ pub fn append_command(script: &Script, command: &str, escape: u8) -> Option<Edit
         }
         Tail::Line { at, indent } => Some(Edit::insert(*at, format!("{indent}{command}\n"))),
     }
+}
+
+/// Deletes a whole instruction, with its line break and the comment lines just above it.
+pub fn delete_instruction(text: &str, instr: &Instruction) -> Edit {
+    let range = instr.range();
+    let start = comment_block_above(text, range.start).start;
+    let end = physical_line(text, range.end.saturating_sub(1).max(range.start)).next;
+    Edit::replace(start..end.max(range.end), "")
 }

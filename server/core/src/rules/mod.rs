@@ -9,7 +9,9 @@ mod apk_cache;
 mod apt_lists;
 mod apt_recommends;
 mod commands;
+mod deleted_later;
 mod fixes;
+mod paths;
 mod pip_cache;
 mod sink;
 #[cfg(test)]
@@ -58,6 +60,7 @@ pub static RULES: &[&Rule] = &[
     &apt_lists::RULE,
     &apk_cache::RULE,
     &add_local_files::RULE,
+    &deleted_later::RULE,
 ];
 
 /// Every code the analysis can report: the rules and the syntax errors.
