@@ -8,7 +8,7 @@ use crate::rules::commands::{
     download_target, installed_packages, is_apt, removed_packages, removed_paths, removes,
 };
 use crate::rules::fixes::{append_command, delete_instruction};
-use crate::rules::paths::{copy_destination, removal_target, resolve_in, under, workdir_at};
+use crate::rules::paths::{copy_destination, removal_target, resolve_in, script_dir, under};
 use crate::rules::{Fixtures, Rule, RuleMeta, Sink};
 
 pub static RULE: Rule = Rule {
@@ -222,7 +222,7 @@ fn removals(model: &Model, at: usize, instr: &Instruction) -> Vec<(Range<usize>,
     let Some(script) = instr.script.as_ref().filter(|_| instr.kind == Kind::Run) else {
         return Vec::new();
     };
-    let dir = workdir_for_script(model, at, script);
+    let dir = script_dir(model, at, script);
     let mut out = Vec::new();
     for cmd in &script.commands {
         for w in removed_paths(cmd) {
@@ -260,7 +260,7 @@ fn additions(model: &Model, at: usize, instr: &Instruction) -> Vec<Added> {
     let Some(script) = instr.script.as_ref() else {
         return out;
     };
-    let dir = workdir_for_script(model, at, script);
+    let dir = script_dir(model, at, script);
     let kept_out = |p: &str| model.mounts(instr).any(|m| m.keeps_out(p));
     for (i, cmd) in script.commands.iter().enumerate() {
         let later = &script.commands[i + 1..];
@@ -303,13 +303,4 @@ fn additions(model: &Model, at: usize, instr: &Instruction) -> Vec<Added> {
         }
     }
     out
-}
-
-/// The directory relative paths of a script are relative to: the WORKDIR, unless the script
-/// changes directory (then unknown).
-fn workdir_for_script(model: &Model, at: usize, script: &crate::model::Script) -> Option<String> {
-    if script.commands.iter().any(|c| matches!(c.program(), "cd" | "pushd")) {
-        return None;
-    }
-    workdir_at(model, at)
 }

@@ -13,6 +13,7 @@ mod deleted_later;
 mod fixes;
 mod paths;
 mod pip_cache;
+mod recursive_chown;
 mod sink;
 #[cfg(test)]
 mod testing;
@@ -61,6 +62,7 @@ pub static RULES: &[&Rule] = &[
     &apk_cache::RULE,
     &add_local_files::RULE,
     &deleted_later::RULE,
+    &recursive_chown::RULE,
 ];
 
 /// Every code the analysis can report: the rules and the syntax errors.

@@ -1,6 +1,6 @@
 //! Paths inside the image: where WORKDIR leaves relative paths, and what a COPY / ADD wrote.
 
-use crate::model::{Base, Instruction, Kind, Model};
+use crate::model::{Base, Instruction, Kind, Model, Script};
 
 /// `path` resolved against `dir` (an absolute directory), without `.` segments or a trailing
 /// slash. `None` for paths that hold variables or globs the analysis cannot follow.
@@ -98,6 +98,19 @@ pub fn workdir_at(model: &Model, at: usize) -> Option<String> {
             Base::Image(_) => return None,
         }
     }
+}
+
+/// The directory a script's relative paths are relative to: the WORKDIR, unless the script
+/// changes directory (then unknown).
+pub fn script_dir(model: &Model, at: usize, script: &Script) -> Option<String> {
+    if script
+        .commands
+        .iter()
+        .any(|c| matches!(c.program(), "cd" | "pushd"))
+    {
+        return None;
+    }
+    workdir_at(model, at)
 }
 
 /// For COPY / ADD: the sources and the resolved destination.
