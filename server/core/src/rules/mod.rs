@@ -6,6 +6,7 @@ use crate::model::Model;
 
 mod add_local_files;
 mod apk_cache;
+mod archive_kept;
 mod apt_lists;
 mod apt_recommends;
 mod commands;
@@ -63,6 +64,7 @@ pub static RULES: &[&Rule] = &[
     &add_local_files::RULE,
     &deleted_later::RULE,
     &recursive_chown::RULE,
+    &archive_kept::RULE,
 ];
 
 /// Every code the analysis can report: the rules and the syntax errors.
