@@ -3,7 +3,7 @@
 use crate::finding::{Fix, Related, Severity};
 use crate::model::{Command, Model};
 use crate::rules::commands::{download_target, extracted_archive, removed_paths};
-use crate::rules::paths::{removal_target, resolve_in, script_dir, under};
+use crate::rules::paths::{removal_target, resolve_in, same_file, script_dir, under};
 use crate::rules::fixes::append_command;
 use crate::rules::{Fixtures, Rule, RuleMeta, Sink};
 
@@ -111,18 +111,6 @@ fn check(model: &Model, sink: &mut Sink) {
             });
         }
     }
-}
-
-fn last_segment(path: &str) -> &str {
-    path.rsplit('/').next().unwrap_or(path)
-}
-
-fn same_file(a: &str, b: &str) -> bool {
-    let strip = |s: &str| s.trim_start_matches("./").to_string();
-    if a.starts_with('/') && b.starts_with('/') {
-        return a == b;
-    }
-    last_segment(&strip(a)) == last_segment(&strip(b))
 }
 
 /// Whether `cmd` deletes the archive at `target` (a path resolved against `dir` when `dir` is

@@ -15,6 +15,7 @@ mod fixes;
 mod paths;
 mod pip_cache;
 mod recursive_chown;
+mod remote_add_archive;
 mod sink;
 #[cfg(test)]
 mod testing;
@@ -65,6 +66,7 @@ pub static RULES: &[&Rule] = &[
     &deleted_later::RULE,
     &recursive_chown::RULE,
     &archive_kept::RULE,
+    &remote_add_archive::RULE,
 ];
 
 /// Every code the analysis can report: the rules and the syntax errors.

@@ -61,6 +61,16 @@ pub fn removal_target(dir: Option<&str>, operand: &str) -> Option<String> {
     resolve_in(dir, trimmed)
 }
 
+/// Whether two spellings of a file name may name the same file: equal absolute paths, or the
+/// same last segment when either is relative (its folder is not known).
+pub fn same_file(a: &str, b: &str) -> bool {
+    if a.starts_with('/') && b.starts_with('/') {
+        return resolve("/", a) == resolve("/", b);
+    }
+    let last = |p: &'_ str| p.rsplit('/').next().unwrap_or(p).to_string();
+    last(a) == last(b)
+}
+
 /// The working directory of the instruction at `at`: the WORKDIRs of its stage, and of the
 /// stages it is built from. `None` when it comes from a base image the analysis cannot see
 /// (a base image may set its own WORKDIR).
