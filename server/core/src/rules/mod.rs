@@ -10,6 +10,7 @@ mod archive_kept;
 mod apt_lists;
 mod apt_recommends;
 mod commands;
+mod copy_toolchain;
 mod deleted_later;
 mod fixes;
 mod paths;
@@ -67,6 +68,7 @@ pub static RULES: &[&Rule] = &[
     &recursive_chown::RULE,
     &archive_kept::RULE,
     &remote_add_archive::RULE,
+    &copy_toolchain::RULE,
 ];
 
 /// Every code the analysis can report: the rules and the syntax errors.
