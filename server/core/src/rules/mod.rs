@@ -9,10 +9,12 @@ mod apk_cache;
 mod archive_kept;
 mod apt_lists;
 mod apt_recommends;
+mod build_toolchain;
 mod commands;
 mod copy_toolchain;
 mod deleted_later;
 mod fixes;
+mod images;
 mod paths;
 mod pip_cache;
 mod recursive_chown;
@@ -69,6 +71,7 @@ pub static RULES: &[&Rule] = &[
     &archive_kept::RULE,
     &remote_add_archive::RULE,
     &copy_toolchain::RULE,
+    &build_toolchain::RULE,
 ];
 
 /// Every code the analysis can report: the rules and the syntax errors.
