@@ -117,15 +117,15 @@ mod tests {
 
     #[test]
     fn instruction_pragmas_apply_to_the_next_instruction_only() {
-        let text = "FROM python:3.12\n# why: we need the cache\n# hadolint ignore=DL3042\nRUN pip install a\nRUN pip install b\n";
+        let text = "FROM python:3.12-slim\n# why: we need the cache\n# hadolint ignore=DL3042\nRUN pip install a\nRUN pip install b\n";
         assert_eq!(codes(text), ["DKL101"]);
-        let separated = "FROM python:3.12\n# dockerlean ignore=DKL101\n\nRUN pip install a\n";
+        let separated = "FROM python:3.12-slim\n# dockerlean ignore=DKL101\n\nRUN pip install a\n";
         assert_eq!(codes(separated), ["DKL101"]);
     }
 
     #[test]
     fn global_pragmas_apply_everywhere() {
-        let text = "# dockerlean global ignore=DKL101\nFROM python:3.12\nRUN pip install a\nRUN pip install b\n";
+        let text = "# dockerlean global ignore=DKL101\nFROM python:3.12-slim\nRUN pip install a\nRUN pip install b\n";
         assert!(codes(text).is_empty());
     }
 

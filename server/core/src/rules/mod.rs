@@ -20,6 +20,7 @@ mod pip_cache;
 mod recursive_chown;
 mod remote_add_archive;
 mod sink;
+mod slim_base;
 #[cfg(test)]
 mod testing;
 
@@ -72,6 +73,7 @@ pub static RULES: &[&Rule] = &[
     &remote_add_archive::RULE,
     &copy_toolchain::RULE,
     &build_toolchain::RULE,
+    &slim_base::RULE,
 ];
 
 /// Every code the analysis can report: the rules and the syntax errors.
