@@ -7,7 +7,7 @@ use std::process::{Command, Output, Stdio};
 use serde_json::Value;
 
 /// Fires DKL101 (`pip install` without `--no-cache-dir`) on line 2, where `pip` is at column 5.
-const PIP: &str = "FROM python:3.12\nRUN pip install flask\n";
+const PIP: &str = "FROM python:3.12-slim\nRUN pip install flask\n";
 const CLEAN: &str = "FROM scratch\nCOPY app /app\n";
 
 fn dockerlean(dir: &Path, args: &[&str]) -> Output {
@@ -340,7 +340,7 @@ fn a_byte_order_mark_changes_no_finding() {
 #[test]
 fn columns_count_unicode_scalar_values() {
     let line = "RUN echo \"héllo 😀\" && pip install flask";
-    let dir = project(&[("Dockerfile", &format!("FROM python:3.12\n{line}\n"))]);
+    let dir = project(&[("Dockerfile", &format!("FROM python:3.12-slim\n{line}\n"))]);
     let out = dockerlean(dir.path(), &["check", "--format", "json"]);
     let finding = &json(&out)[0];
     let pip_column = line[..line.find("pip").unwrap()].chars().count() + 1;

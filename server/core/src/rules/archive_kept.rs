@@ -3,8 +3,8 @@
 use crate::finding::{Fix, Related, Severity};
 use crate::model::{Command, Model};
 use crate::rules::commands::{download_target, extracted_archive, removed_paths};
-use crate::rules::paths::{removal_target, resolve_in, same_file, script_dir, under};
 use crate::rules::fixes::append_command;
+use crate::rules::paths::{removal_target, resolve_in, same_file, script_dir, under};
 use crate::rules::{Fixtures, Rule, RuleMeta, Sink};
 
 pub static RULE: Rule = Rule {
@@ -80,9 +80,10 @@ fn check(model: &Model, sink: &mut Sink) {
                 continue;
             }
             let later = &commands[i + 1..];
-            let Some(extract) = later.iter().find(|c| {
-                extracted_archive(c).is_some_and(|(_, file)| same_file(file, &target))
-            }) else {
+            let Some(extract) = later
+                .iter()
+                .find(|c| extracted_archive(c).is_some_and(|(_, file)| same_file(file, &target)))
+            else {
                 continue;
             };
             if later.iter().any(|c| deletes(c, &target, dir.as_deref())) {
@@ -90,16 +91,12 @@ fn check(model: &Model, sink: &mut Sink) {
             }
             // A relative name is only right at the end if the script stays in its folder.
             let stays = target.starts_with('/') || !later.iter().any(|c| c.program() == "cd");
-            let fix = append_command(
-                script,
-                &format!("rm -f {target}"),
-                model.directives.escape,
-            )
-            .filter(|_| stays && commands.iter().all(|c| c.exact))
-            .map(|edit| Fix {
-                title: format!("Delete {target} after extracting it"),
-                edits: vec![edit],
-            });
+            let fix = append_command(script, &format!("rm -f {target}"), model.directives.escape)
+                .filter(|_| stays && commands.iter().all(|c| c.exact))
+                .map(|edit| Fix {
+                    title: format!("Delete {target} after extracting it"),
+                    edits: vec![edit],
+                });
             let finding = sink.report(
                 cmd.range.clone(),
                 format!("{target} is extracted but stays in this layer next to its contents: delete it in this RUN, or stream the download into the extractor"),

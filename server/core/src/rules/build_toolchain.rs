@@ -123,11 +123,14 @@ fn check(model: &Model, sink: &mut Sink) {
                     .filter(|w| is_build_package(&w.text))
                     .filter(|w| !removed_later(script, c, &w.text, cmd_group(cmd)))
                     .filter(|w| {
-                        !body[i + 1..].iter().filter_map(|l| l.script.as_ref()).any(|s| {
-                            s.commands
-                                .iter()
-                                .any(|c| removed_packages(c).iter().any(|p| p.text == w.text))
-                        })
+                        !body[i + 1..]
+                            .iter()
+                            .filter_map(|l| l.script.as_ref())
+                            .any(|s| {
+                                s.commands
+                                    .iter()
+                                    .any(|c| removed_packages(c).iter().any(|p| p.text == w.text))
+                            })
                     })
                     .collect();
                 let Some(first) = tools.first() else {
@@ -170,9 +173,9 @@ fn removed_later(script: &Script, at: usize, package: &str, group: Option<&str>)
     let marked_auto = later
         .iter()
         .any(|c| c.program() == "apt-mark" && c.args().first().is_some_and(|w| w.text == "auto"));
-    let autoremoves = later.iter().any(|c| {
-        is_apt(c, "autoremove") || (is_apt(c, "purge") && c.has_flag("--auto-remove"))
-    });
+    let autoremoves = later
+        .iter()
+        .any(|c| is_apt(c, "autoremove") || (is_apt(c, "purge") && c.has_flag("--auto-remove")));
     by_name || (marked_auto && autoremoves)
 }
 
@@ -199,7 +202,11 @@ fn sdk_base(model: &Model, sink: &mut Sink) {
     if !is_sdk(&parse_ref(reference)) {
         return;
     }
-    let instrs = || chain.iter().flat_map(|s| &model.instructions[s.body.clone()]);
+    let instrs = || {
+        chain
+            .iter()
+            .flat_map(|s| &model.instructions[s.body.clone()])
+    };
     let build = instrs()
         .filter_map(|i| i.script.as_ref())
         .flat_map(|s| &s.commands)

@@ -212,7 +212,9 @@ pub fn extracted_archive(cmd: &Command) -> Option<(&Word, &str)> {
                 || args.iter().any(|w| {
                     w.text == "--extract"
                         || w.text == "--get"
-                        || (w.text.starts_with('-') && !w.text.starts_with("--") && w.text.contains('x'))
+                        || (w.text.starts_with('-')
+                            && !w.text.starts_with("--")
+                            && w.text.contains('x'))
                 });
             if !extracting {
                 return None;
@@ -221,8 +223,8 @@ pub fn extracted_archive(cmd: &Command) -> Option<(&Word, &str)> {
                 if let Some(v) = w.text.strip_prefix("--file=") {
                     return (!v.is_empty()).then_some((w, v));
                 }
-                let cluster = (w.text.starts_with('-') && !w.text.starts_with("--"))
-                    || (i == 0 && old_style);
+                let cluster =
+                    (w.text.starts_with('-') && !w.text.starts_with("--")) || (i == 0 && old_style);
                 if (cluster && w.text.ends_with('f')) || w.text == "--file" {
                     return args.get(i + 1).map(|v| (v, v.text.as_str()));
                 }
@@ -249,11 +251,23 @@ pub fn removed_paths(cmd: &Command) -> Vec<&Word> {
 /// `microdnf install`. Options and their values are left out.
 pub fn installed_packages(cmd: &Command) -> Vec<&Word> {
     let (op, skip_values): (Option<&Word>, &[&str]) = match cmd.program() {
-        "apt-get" | "apt" => (apt_operation(cmd).filter(|w| w.text == "install"), APT_VALUE_OPTIONS),
-        "apk" => (apk_operation(cmd).filter(|w| w.text == "add"), &["-t", "--virtual", "-X", "--repository"]),
+        "apt-get" | "apt" => (
+            apt_operation(cmd).filter(|w| w.text == "install"),
+            APT_VALUE_OPTIONS,
+        ),
+        "apk" => (
+            apk_operation(cmd).filter(|w| w.text == "add"),
+            &["-t", "--virtual", "-X", "--repository"],
+        ),
         "yum" | "dnf" | "microdnf" | "tdnf" => (
             cmd.args().iter().find(|w| w.text == "install"),
-            &["--setopt", "--enablerepo", "--disablerepo", "--installroot", "--releasever"],
+            &[
+                "--setopt",
+                "--enablerepo",
+                "--disablerepo",
+                "--installroot",
+                "--releasever",
+            ],
         ),
         _ => (None, &[]),
     };
@@ -358,31 +372,64 @@ mod tests {
     #[test]
     fn downloads_and_extractions() {
         let t = |w: &[&str]| download_target(&cmd(w));
-        assert_eq!(t(&["curl", "-fsSLo", "/tmp/x.tgz", "https://e/x"]).as_deref(), Some("/tmp/x.tgz"));
-        assert_eq!(t(&["curl", "-fsSL", "-o", "/tmp/x.tgz", "https://e/x"]).as_deref(), Some("/tmp/x.tgz"));
-        assert_eq!(t(&["curl", "-fsSLO", "https://e/a/x.tgz?raw=1"]).as_deref(), Some("x.tgz"));
+        assert_eq!(
+            t(&["curl", "-fsSLo", "/tmp/x.tgz", "https://e/x"]).as_deref(),
+            Some("/tmp/x.tgz")
+        );
+        assert_eq!(
+            t(&["curl", "-fsSL", "-o", "/tmp/x.tgz", "https://e/x"]).as_deref(),
+            Some("/tmp/x.tgz")
+        );
+        assert_eq!(
+            t(&["curl", "-fsSLO", "https://e/a/x.tgz?raw=1"]).as_deref(),
+            Some("x.tgz")
+        );
         assert_eq!(t(&["curl", "-fsSL", "https://e/x.tgz"]), None);
-        assert_eq!(t(&["wget", "-q", "https://e/x.zip"]).as_deref(), Some("x.zip"));
+        assert_eq!(
+            t(&["wget", "-q", "https://e/x.zip"]).as_deref(),
+            Some("x.zip")
+        );
         assert_eq!(t(&["wget", "-qO-", "https://e/x.zip"]), None);
         assert_eq!(t(&["wget", "-O", "-", "https://e/x.zip"]), None);
-        assert_eq!(t(&["wget", "-P", "/opt/", "https://e/x.zip"]).as_deref(), Some("/opt/x.zip"));
+        assert_eq!(
+            t(&["wget", "-P", "/opt/", "https://e/x.zip"]).as_deref(),
+            Some("/opt/x.zip")
+        );
         let x = |w: &[&str]| extracted_archive(&cmd(w)).map(|(_, f)| f.to_string());
-        assert_eq!(x(&["tar", "xzf", "x.tgz", "-C", "/opt"]).as_deref(), Some("x.tgz"));
+        assert_eq!(
+            x(&["tar", "xzf", "x.tgz", "-C", "/opt"]).as_deref(),
+            Some("x.tgz")
+        );
         assert_eq!(x(&["tar", "-xzf", "x.tgz"]).as_deref(), Some("x.tgz"));
         assert_eq!(x(&["tar", "-x", "-f", "x.tgz"]).as_deref(), Some("x.tgz"));
-        assert_eq!(x(&["tar", "--extract", "--file=x.tgz"]).as_deref(), Some("x.tgz"));
+        assert_eq!(
+            x(&["tar", "--extract", "--file=x.tgz"]).as_deref(),
+            Some("x.tgz")
+        );
         assert_eq!(x(&["tar", "-czf", "x.tgz", "dir"]), None);
         assert_eq!(x(&["tar", "-xz"]), None);
-        assert_eq!(x(&["unzip", "-q", "x.zip", "-d", "/opt"]).as_deref(), Some("x.zip"));
+        assert_eq!(
+            x(&["unzip", "-q", "x.zip", "-d", "/opt"]).as_deref(),
+            Some("x.zip")
+        );
     }
 
     #[test]
     fn packages_of_install_commands() {
         let p = |w: &[&str]| {
-            installed_packages(&cmd(w)).iter().map(|w| w.text.clone()).collect::<Vec<_>>()
+            installed_packages(&cmd(w))
+                .iter()
+                .map(|w| w.text.clone())
+                .collect::<Vec<_>>()
         };
-        assert_eq!(p(&["apt-get", "install", "-y", "gcc", "make"]), ["gcc", "make"]);
-        assert_eq!(p(&["apk", "add", "--no-cache", "-t", ".deps", "gcc"]), ["gcc"]);
+        assert_eq!(
+            p(&["apt-get", "install", "-y", "gcc", "make"]),
+            ["gcc", "make"]
+        );
+        assert_eq!(
+            p(&["apk", "add", "--no-cache", "-t", ".deps", "gcc"]),
+            ["gcc"]
+        );
         assert_eq!(p(&["dnf", "install", "-y", "gcc"]), ["gcc"]);
         assert!(p(&["apt-get", "update"]).is_empty());
     }

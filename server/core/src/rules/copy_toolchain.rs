@@ -117,7 +117,9 @@ fn check(model: &Model, sink: &mut Sink) {
                         continue;
                     }
                     format!("copies the whole filesystem of `{from}` into the final image, its base image, build tools and caches included: copy only what the program needs")
-                } else if is_toolchain(&path) || (under(&path, "/usr/lib/jvm") && is_jdk(model, stage.index, from)) {
+                } else if is_toolchain(&path)
+                    || (under(&path, "/usr/lib/jvm") && is_jdk(model, stage.index, from))
+                {
                     format!("copies the build toolchain or cache {path} from `{from}` into the final image: copy only the build's outputs")
                 } else {
                     continue;

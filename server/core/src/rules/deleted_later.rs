@@ -197,7 +197,9 @@ fn fix(
         })
         .collect();
     // A package may be used by any RUN; a path by an instruction that names it.
-    let packages = hits.iter().any(|(_, a)| matches!(a.what, Addition::Package(_)));
+    let packages = hits
+        .iter()
+        .any(|(_, a)| matches!(a.what, Addition::Package(_)));
     let used_between = model.instructions[creator + 1..at].iter().any(|i| {
         (packages && i.kind == Kind::Run) || names.iter().any(|n| model.text[i.range()].contains(n))
     });
@@ -242,18 +244,28 @@ fn additions(model: &Model, at: usize, instr: &Instruction) -> Vec<Added> {
     let mut out = Vec::new();
     if let Some((sources, dest)) = copy_destination(model, at, instr) {
         let range = instr.head(model.text);
-        let into_dir = instr.args.last().is_some_and(|d| d.text.ends_with('/'))
-            || sources.len() > 1;
+        let into_dir =
+            instr.args.last().is_some_and(|d| d.text.ends_with('/')) || sources.len() > 1;
         for s in sources {
-            let base = s.text.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+            let base = s
+                .text
+                .trim_end_matches('/')
+                .rsplit('/')
+                .next()
+                .unwrap_or("");
             // A file copied into a folder lands under its own name; a folder's contents land
             // in the destination itself.
-            let path = if into_dir && !base.is_empty() && !base.contains(['*', '?', '$']) && base != "." {
-                format!("{}/{base}", dest.trim_end_matches('/'))
-            } else {
-                dest.clone()
-            };
-            out.push(Added { what: Addition::Path(path), instr: at, range: range.clone() });
+            let path =
+                if into_dir && !base.is_empty() && !base.contains(['*', '?', '$']) && base != "." {
+                    format!("{}/{base}", dest.trim_end_matches('/'))
+                } else {
+                    dest.clone()
+                };
+            out.push(Added {
+                what: Addition::Path(path),
+                instr: at,
+                range: range.clone(),
+            });
         }
         return out;
     }
@@ -290,7 +302,11 @@ fn additions(model: &Model, at: usize, instr: &Instruction) -> Vec<Added> {
         }
         for p in paths {
             if !kept_out(&p) && !later.iter().any(|c| removes(c, &p)) {
-                out.push(Added { what: Addition::Path(p), instr: at, range: cmd.range.clone() });
+                out.push(Added {
+                    what: Addition::Path(p),
+                    instr: at,
+                    range: cmd.range.clone(),
+                });
             }
         }
         for w in installed_packages(cmd) {
@@ -298,7 +314,11 @@ fn additions(model: &Model, at: usize, instr: &Instruction) -> Vec<Added> {
                 .iter()
                 .any(|c| removed_packages(c).iter().any(|p| p.text == w.text));
             if !purged {
-                out.push(Added { what: Addition::Package(w.text.clone()), instr: at, range: cmd.range.clone() });
+                out.push(Added {
+                    what: Addition::Package(w.text.clone()),
+                    instr: at,
+                    range: cmd.range.clone(),
+                });
             }
         }
     }

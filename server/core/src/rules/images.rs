@@ -85,7 +85,9 @@ pub fn smaller_variant(image: &ImageRef) -> Option<String> {
         // `3.12-bookworm` → `3.12-slim-bookworm`; only plain version tags and distro suffixes.
         let mut parts = tag.splitn(2, '-');
         let version = parts.next()?;
-        if !version.starts_with(|c: char| c.is_ascii_digit()) && !matches!(version, "lts" | "current") {
+        if !version.starts_with(|c: char| c.is_ascii_digit())
+            && !matches!(version, "lts" | "current")
+        {
             return None;
         }
         return Some(match parts.next() {
@@ -128,7 +130,10 @@ mod tests {
     #[test]
     fn variants() {
         assert_eq!(variant("python:3.12").as_deref(), Some("3.12-slim"));
-        assert_eq!(variant("python:3.12-bookworm").as_deref(), Some("3.12-slim-bookworm"));
+        assert_eq!(
+            variant("python:3.12-bookworm").as_deref(),
+            Some("3.12-slim-bookworm")
+        );
         assert_eq!(variant("python").as_deref(), Some("slim"));
         assert_eq!(variant("python:3.12-slim"), None);
         assert_eq!(variant("python:3.12-alpine3.20"), None);
@@ -137,7 +142,10 @@ mod tests {
         assert_eq!(variant("debian:bookworm").as_deref(), Some("bookworm-slim"));
         assert_eq!(variant("debian:12").as_deref(), Some("12-slim"));
         assert_eq!(variant("ubuntu:24.04"), None);
-        assert_eq!(variant("eclipse-temurin:21-jdk-jammy").as_deref(), Some("21-jre-jammy"));
+        assert_eq!(
+            variant("eclipse-temurin:21-jdk-jammy").as_deref(),
+            Some("21-jre-jammy")
+        );
         assert_eq!(variant("eclipse-temurin:21").as_deref(), Some("21-jre"));
         assert_eq!(variant("eclipse-temurin:21-jre"), None);
     }

@@ -6,15 +6,16 @@ use crate::model::Model;
 
 mod add_local_files;
 mod apk_cache;
-mod archive_kept;
 mod apt_lists;
 mod apt_recommends;
+mod archive_kept;
 mod build_toolchain;
 mod commands;
 mod copy_toolchain;
 mod deleted_later;
 mod fixes;
 mod images;
+mod install_after_copy_all;
 mod paths;
 mod pip_cache;
 mod recursive_chown;
@@ -74,6 +75,7 @@ pub static RULES: &[&Rule] = &[
     &copy_toolchain::RULE,
     &build_toolchain::RULE,
     &slim_base::RULE,
+    &install_after_copy_all::RULE,
 ];
 
 /// Every code the analysis can report: the rules and the syntax errors.

@@ -148,13 +148,17 @@ mod tests {
         assert_eq!(resolve("/app", "$HOME/x"), None);
         assert!(under("/var/lib/apt/lists", "/var/lib/apt"));
         assert!(!under("/var/lib/aptx", "/var/lib/apt"));
-        assert_eq!(removal_target(None, "/var/lib/apt/lists/*").as_deref(), Some("/var/lib/apt/lists"));
+        assert_eq!(
+            removal_target(None, "/var/lib/apt/lists/*").as_deref(),
+            Some("/var/lib/apt/lists")
+        );
         assert_eq!(removal_target(None, "/tmp/*.tgz"), None);
     }
 
     #[test]
     fn workdir_follows_stages() {
-        let text = "FROM scratch AS a\nWORKDIR /app\nFROM a\nWORKDIR sub\nRUN x\nFROM debian\nRUN y\n";
+        let text =
+            "FROM scratch AS a\nWORKDIR /app\nFROM a\nWORKDIR sub\nRUN x\nFROM debian\nRUN y\n";
         let tree = crate::syntax::parse(text);
         let model = Model::build(text, &tree);
         assert_eq!(workdir_at(&model, 4).as_deref(), Some("/app/sub"));

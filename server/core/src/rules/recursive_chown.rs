@@ -101,7 +101,18 @@ fn check(model: &Model, sink: &mut Sink) {
                     continue;
                 };
                 let fix = (hit.len() == 1 && paths.len() == 1)
-                    .then(|| fix(model, at, instr, cmd, value, copy_at, &hit[0].1, &resolved[0]))
+                    .then(|| {
+                        fix(
+                            model,
+                            at,
+                            instr,
+                            cmd,
+                            value,
+                            copy_at,
+                            &hit[0].1,
+                            &resolved[0],
+                        )
+                    })
                     .flatten();
                 let finding = sink.report(
                     cmd.range.clone(),
@@ -164,11 +175,15 @@ fn fix(
         model.instructions[i].kind == Kind::Workdir
             && workdir_at(model, i + 1).as_deref() == Some(dest)
     });
-    if !literal || !alone || between || made_by_workdir || dest != path || copy.flag(flag).is_some() {
+    if !literal || !alone || between || made_by_workdir || dest != path || copy.flag(flag).is_some()
+    {
         return None;
     }
     Some(Fix {
-        title: format!("Set the {} on the COPY and drop this RUN", if flag == "chown" { "owner" } else { "mode" }),
+        title: format!(
+            "Set the {} on the COPY and drop this RUN",
+            if flag == "chown" { "owner" } else { "mode" }
+        ),
         edits: vec![
             Edit::insert(copy.line.keyword.end, format!(" --{flag}={value}")),
             delete_instruction(model.text, instr),

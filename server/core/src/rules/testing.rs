@@ -112,7 +112,11 @@ fn fixes_remove_the_finding_and_add_nothing() {
                 );
             }
         }
-        assert!(fixed_any, "{} is fixable but fixed no fire fixture", rule.meta.code);
+        assert!(
+            fixed_any,
+            "{} is fixable but fixed no fire fixture",
+            rule.meta.code
+        );
     }
 }
 
