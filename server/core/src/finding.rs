@@ -64,6 +64,15 @@ impl Edit {
 pub struct Fix {
     pub title: String,
     pub edits: Vec<Edit>,
+    /// Files the fix creates beside the Dockerfile (e.g. a `.dockerignore`).
+    pub files: Vec<NewFile>,
+}
+
+/// A file to create, at a path relative to the Dockerfile's folder.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewFile {
+    pub path: String,
+    pub text: String,
 }
 
 /// Another place in the same file that explains a finding (e.g. the layer that added what a

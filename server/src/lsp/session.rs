@@ -96,6 +96,7 @@ pub mod test_support {
             fix: Some(Fix {
                 title: "Add !".to_owned(),
                 edits: vec![Edit::insert(range.end, "!")],
+                files: Vec::new(),
             }),
             related: vec![Related {
                 range: 0..1,

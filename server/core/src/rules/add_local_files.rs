@@ -86,6 +86,7 @@ fn check(model: &Model, sink: &mut Sink) {
         let fix = Fix {
             title: "Replace ADD with COPY".to_string(),
             edits: vec![Edit::replace(instr.line.keyword.clone(), copy)],
+            files: Vec::new(),
         };
         sink.report(
             instr.line.keyword.clone(),

@@ -85,6 +85,7 @@ fn check(model: &Model, sink: &mut Sink) {
             let fix = cmd.exact.then(|| Fix {
                 title: "Add `--no-cache`".to_string(),
                 edits: vec![cmd.insertion_after(add, "--no-cache")],
+                files: Vec::new(),
             });
             sink.report(
                 cmd.range.clone(),

@@ -89,6 +89,7 @@ fn check(model: &Model, sink: &mut Sink) {
         .map(|edit| Fix {
             title: "Remove the apt lists at the end of this RUN".to_string(),
             edits: vec![edit],
+            files: Vec::new(),
         });
         sink.report(
             script.commands[update].range.clone(),

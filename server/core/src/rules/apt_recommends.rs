@@ -74,6 +74,7 @@ fn check(model: &Model, sink: &mut Sink) {
             let fix = cmd.exact.then(|| Fix {
                 title: "Add `--no-install-recommends`".to_string(),
                 edits: vec![cmd.insertion_after(install, "--no-install-recommends")],
+                files: Vec::new(),
             });
             sink.report(
                 cmd.range.clone(),

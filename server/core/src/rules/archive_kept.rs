@@ -96,6 +96,7 @@ fn check(model: &Model, sink: &mut Sink) {
                 .map(|edit| Fix {
                     title: format!("Delete {target} after extracting it"),
                     edits: vec![edit],
+                    files: Vec::new(),
                 });
             let finding = sink.report(
                 cmd.range.clone(),

@@ -216,6 +216,7 @@ fn fix(
     Some(Fix {
         title: "Delete the files in the RUN that creates them".to_string(),
         edits: vec![append, delete_instruction(model.text, instr)],
+        files: Vec::new(),
     })
 }
 

@@ -1,8 +1,9 @@
 //! DKL403: the whole build context copied before the dependency install.
 
 use crate::finding::{Related, Severity};
-use crate::model::{Command, Kind, Model};
+use crate::model::{Command, Model};
 use crate::rules::commands::pip_install;
+use crate::rules::paths::copies_context;
 use crate::rules::{Fixtures, Rule, RuleMeta, Sink};
 
 pub static RULE: Rule = Rule {
@@ -67,7 +68,10 @@ There is no quick fix: which files the install needs depends on the project.
 fn check(model: &Model, sink: &mut Sink) {
     for stage in model.stages.iter().filter(|s| s.reaches_final) {
         let body = stage.body.clone();
-        let Some(copy_at) = body.clone().find(|&i| copies_context(model, i)) else {
+        let Some(copy_at) = body
+            .clone()
+            .find(|&i| copies_context(&model.instructions[i]))
+        else {
             continue;
         };
         let install = model.instructions[copy_at + 1..body.end]
@@ -89,17 +93,6 @@ fn check(model: &Model, sink: &mut Sink) {
             message: "dependencies installed here".to_string(),
         });
     }
-}
-
-fn copies_context(model: &Model, at: usize) -> bool {
-    let instr = &model.instructions[at];
-    matches!(instr.kind, Kind::Copy | Kind::Add)
-        && instr.flag("from").is_none()
-        && instr.args.split_last().is_some_and(|(_, sources)| {
-            sources
-                .iter()
-                .any(|s| matches!(s.text.as_str(), "." | "./" | "./."))
-        })
 }
 
 fn installs_dependencies(cmd: &Command) -> bool {

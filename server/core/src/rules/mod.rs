@@ -1,6 +1,7 @@
 //! The rule registry. Each rule lives in its own file with its code, its documentation, its
 //! detection, its fix and its fixtures; this module only lists them.
 
+use crate::environment::Environment;
 use crate::finding::{Finding, Severity};
 use crate::model::Model;
 
@@ -11,8 +12,11 @@ mod apt_recommends;
 mod archive_kept;
 mod build_toolchain;
 mod commands;
+mod context_files;
 mod copy_toolchain;
 mod deleted_later;
+mod dockerignore_incomplete;
+mod dockerignore_missing;
 mod fixes;
 mod images;
 mod install_after_copy_all;
@@ -75,6 +79,8 @@ pub static RULES: &[&Rule] = &[
     &copy_toolchain::RULE,
     &build_toolchain::RULE,
     &slim_base::RULE,
+    &dockerignore_missing::RULE,
+    &dockerignore_incomplete::RULE,
     &install_after_copy_all::RULE,
 ];
 
@@ -95,8 +101,8 @@ pub fn find(key: &str) -> Option<&'static RuleMeta> {
     })
 }
 
-pub(crate) fn run_all(model: &Model) -> Vec<Finding> {
-    let mut sink = Sink::new(model);
+pub(crate) fn run_all(model: &Model, environment: &Environment) -> Vec<Finding> {
+    let mut sink = Sink::new(model, environment);
     for rule in RULES {
         sink.set_rule(&rule.meta);
         (rule.check)(model, &mut sink);

@@ -123,6 +123,17 @@ pub fn script_dir(model: &Model, at: usize, script: &Script) -> Option<String> {
     workdir_at(model, at)
 }
 
+/// Whether a COPY / ADD copies the whole build context (a source `.`).
+pub fn copies_context(instr: &Instruction) -> bool {
+    matches!(instr.kind, Kind::Copy | Kind::Add)
+        && instr.flag("from").is_none()
+        && instr.args.split_last().is_some_and(|(_, sources)| {
+            sources
+                .iter()
+                .any(|s| matches!(s.text.as_str(), "." | "./" | "./."))
+        })
+}
+
 /// For COPY / ADD: the sources and the resolved destination.
 pub fn copy_destination<'i>(
     model: &Model,

@@ -98,6 +98,7 @@ fn check(model: &Model, sink: &mut Sink) {
             let fix = cmd.exact.then(|| Fix {
                 title: "Add `--no-cache-dir`".to_string(),
                 edits: vec![cmd.insertion_after(install, "--no-cache-dir")],
+                files: Vec::new(),
             });
             sink.report(
                 cmd.range.clone(),

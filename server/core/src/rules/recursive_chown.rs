@@ -188,5 +188,6 @@ fn fix(
             Edit::insert(copy.line.keyword.end, format!(" --{flag}={value}")),
             delete_instruction(model.text, instr),
         ],
+        files: Vec::new(),
     })
 }

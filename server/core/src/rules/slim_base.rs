@@ -91,6 +91,7 @@ fn check(model: &Model, sink: &mut Sink) {
         Fix {
             title: format!("Use {}:{variant}", image.repo),
             edits: vec![edit],
+            files: Vec::new(),
         }
     });
     let tag = image.tag.unwrap_or("latest");

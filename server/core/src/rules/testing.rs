@@ -1,8 +1,46 @@
 //! The checks every rule must pass on its own fixtures.
 
-use crate::finding::apply_edits;
+use crate::finding::{apply_edits, NewFile};
 use crate::rules::RULES;
-use crate::{analyze_str, Finding};
+use crate::{analyze_str_with, Environment, Finding};
+
+/// The build context a fixture names in its leading comments: `# context: NAME…` lists the
+/// folder's entries, `# dockerignore: LINE | LINE…` gives the `.dockerignore`. Without them the
+/// context is unknown, as for text analysed on its own.
+fn environment(fixture: &str) -> Environment {
+    let mut env = Environment::default();
+    for line in fixture.lines().take_while(|l| l.starts_with('#')) {
+        if let Some(names) = line.strip_prefix("# context:") {
+            env.context = Some(names.split_whitespace().map(str::to_string).collect());
+        }
+        if let Some(lines) = line.strip_prefix("# dockerignore:") {
+            env.dockerignore = Some(
+                lines
+                    .split('|')
+                    .map(|l| format!("{}\n", l.trim()))
+                    .collect(),
+            );
+        }
+    }
+    env
+}
+
+fn analyze_str(fixture: &str) -> crate::Analysis {
+    analyze_str_with(fixture, &environment(fixture))
+}
+
+/// The context after a fix created `files` in it.
+fn with_files(mut env: Environment, files: &[NewFile]) -> Environment {
+    for file in files {
+        if file.path == ".dockerignore" {
+            env.dockerignore = Some(file.text.clone());
+        }
+        env.context
+            .get_or_insert_with(Vec::new)
+            .push(file.path.clone());
+    }
+    env
+}
 
 fn codes(findings: &[Finding]) -> Vec<&'static str> {
     let mut codes: Vec<_> = findings.iter().map(|f| f.code()).collect();
@@ -79,9 +117,11 @@ fn fixes_remove_the_finding_and_add_nothing() {
                 .collect();
             let Some(fixes) = fixes else { continue };
             let edits: Vec<_> = fixes.iter().flat_map(|fix| fix.edits.clone()).collect();
+            let files: Vec<_> = fixes.iter().flat_map(|fix| fix.files.clone()).collect();
             fixed_any = true;
             let fixed = apply_edits(fixture, &edits);
-            let after = analyze_str(&fixed).findings;
+            let after =
+                analyze_str_with(&fixed, &with_files(environment(fixture), &files)).findings;
             let mut expected = codes(&before);
             expected.retain(|c| *c != rule.meta.code);
             let mut added = codes(&after);
