@@ -1,4 +1,5 @@
 //! The `dockerlean` shells over `dockerlean-core`: the command line and the language server.
 
 pub mod cli;
+pub mod context;
 pub mod lsp;

@@ -3,6 +3,8 @@
 use std::io::Read;
 use std::path::Path;
 
+use dockerlean_core::Environment;
+
 use super::discover::Input;
 use super::CliError;
 
@@ -13,23 +15,29 @@ pub struct Source {
     /// Without its byte order mark. Editors hide the mark, so columns counted in this text are
     /// the ones a person sees.
     pub text: String,
+    /// The files beside it, for the build-context rules (unknown for stdin).
+    pub environment: Environment,
 }
 
 const BOM: &str = "\u{feff}";
 
 pub fn read(input: &Input, stdin_name: Option<&str>) -> Result<Source, CliError> {
-    let (name, bytes) = match input {
+    let (name, bytes, environment) = match input {
         Input::Stdin => {
             let mut bytes = Vec::new();
             std::io::stdin()
                 .read_to_end(&mut bytes)
                 .map_err(|e| CliError::new(format!("reading stdin: {e}")))?;
-            (stdin_name.unwrap_or("-").to_owned(), bytes)
+            (
+                stdin_name.unwrap_or("-").to_owned(),
+                bytes,
+                Environment::default(),
+            )
         }
         Input::File(path) => {
             let bytes = std::fs::read(path)
                 .map_err(|e| CliError::new(format!("{}: {e}", display(path))))?;
-            (display(path), bytes)
+            (display(path), bytes, crate::context::beside(path))
         }
     };
     let text = String::from_utf8(bytes).map_err(|e| {
@@ -42,7 +50,11 @@ pub fn read(input: &Input, stdin_name: Option<&str>) -> Result<Source, CliError>
         Some(rest) => rest.to_owned(),
         None => text,
     };
-    Ok(Source { name, text })
+    Ok(Source {
+        name,
+        text,
+        environment,
+    })
 }
 
 fn display(path: &Path) -> String {

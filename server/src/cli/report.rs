@@ -31,7 +31,8 @@ pub struct CheckedFile {
 
 impl CheckedFile {
     pub fn analyze(source: Source) -> CheckedFile {
-        let findings = dockerlean_core::analyze_str(&source.text).findings;
+        let findings =
+            dockerlean_core::analyze_str_with(&source.text, &source.environment).findings;
         CheckedFile {
             name: source.name,
             findings,

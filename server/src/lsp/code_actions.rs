@@ -3,10 +3,12 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use dockerlean_core::Finding;
+use dockerlean_core::{Finding, NewFile};
 use ropey::Rope;
 use tower_lsp_server::ls_types::{
-    CodeAction, CodeActionKind, CodeActionOrCommand, Diagnostic, TextEdit, Uri, WorkspaceEdit,
+    CodeAction, CodeActionKind, CodeActionOrCommand, CreateFile, CreateFileOptions, Diagnostic,
+    DocumentChangeOperation, DocumentChanges, OneOf, OptionalVersionedTextDocumentIdentifier,
+    ResourceOp, TextDocumentEdit, TextEdit, Uri, WorkspaceEdit,
 };
 
 use super::convert;
@@ -38,24 +40,80 @@ pub fn quick_fixes(
         })
         .filter_map(|finding| {
             let fix = finding.fix.as_ref()?;
-            let edits = fix
+            let edits: Vec<TextEdit> = fix
                 .edits
                 .iter()
                 .map(|e| TextEdit::new(convert::range(rope, &e.range, encoding), e.text.clone()))
                 .collect();
+            let edit = if fix.files.is_empty() {
+                WorkspaceEdit {
+                    changes: Some(HashMap::from([(uri.clone(), edits)])),
+                    ..WorkspaceEdit::default()
+                }
+            } else if session.negotiated().create_files {
+                creating_files(uri, version, edits, &fix.files)?
+            } else {
+                return None;
+            };
             Some(CodeActionOrCommand::CodeAction(CodeAction {
                 title: fix.title.clone(),
                 kind: Some(CodeActionKind::QUICKFIX),
                 diagnostics: Some(vec![diagnostic(finding, rope, version, uri, session)]),
-                edit: Some(WorkspaceEdit {
-                    changes: Some(HashMap::from([(uri.clone(), edits)])),
-                    ..WorkspaceEdit::default()
-                }),
+                edit: Some(edit),
                 is_preferred: Some(true),
                 ..CodeAction::default()
             }))
         })
         .collect()
+}
+
+/// A workspace edit that creates `files` beside the document (leaving any that exist alone)
+/// and then applies `edits` to it; `None` when the document is not a file on disk.
+fn creating_files(
+    uri: &Uri,
+    version: i32,
+    edits: Vec<TextEdit>,
+    files: &[NewFile],
+) -> Option<WorkspaceEdit> {
+    let path = uri.to_file_path()?;
+    let dir = path.parent()?;
+    let mut operations = Vec::new();
+    for file in files {
+        let new = Uri::from_file_path(dir.join(&file.path))?;
+        operations.push(DocumentChangeOperation::Op(ResourceOp::Create(
+            CreateFile {
+                uri: new.clone(),
+                options: Some(CreateFileOptions {
+                    overwrite: Some(false),
+                    ignore_if_exists: Some(true),
+                }),
+                annotation_id: None,
+            },
+        )));
+        operations.push(DocumentChangeOperation::Edit(TextDocumentEdit {
+            text_document: OptionalVersionedTextDocumentIdentifier {
+                uri: new,
+                version: None,
+            },
+            edits: vec![OneOf::Left(TextEdit::new(
+                Default::default(),
+                file.text.clone(),
+            ))],
+        }));
+    }
+    if !edits.is_empty() {
+        operations.push(DocumentChangeOperation::Edit(TextDocumentEdit {
+            text_document: OptionalVersionedTextDocumentIdentifier {
+                uri: uri.clone(),
+                version: Some(version),
+            },
+            edits: edits.into_iter().map(OneOf::Left).collect(),
+        }));
+    }
+    Some(WorkspaceEdit {
+        document_changes: Some(DocumentChanges::Operations(operations)),
+        ..WorkspaceEdit::default()
+    })
 }
 
 #[cfg(test)]
@@ -112,5 +170,58 @@ mod tests {
             &session(Encoding::Utf16, false),
         );
         assert_eq!(fixes(0..0, &[named]).len(), 1);
+    }
+
+    fn creating_finding() -> Finding {
+        let mut f = finding(7..13);
+        let fix = f.fix.as_mut().unwrap();
+        fix.edits.clear();
+        fix.files.push(NewFile {
+            path: ".dockerignore".to_owned(),
+            text: ".git\n".to_owned(),
+        });
+        f
+    }
+
+    #[test]
+    fn a_fix_that_creates_a_file_is_a_create_then_an_edit() {
+        let rope = Rope::from_str(TEXT);
+        let uri: Uri = "file:///work/Dockerfile".parse().unwrap();
+        let session = session(Encoding::Utf16, false);
+        let actions = quick_fixes(&[creating_finding()], &rope, 1, &uri, 13..13, &[], &session);
+        let [CodeActionOrCommand::CodeAction(action)] = &actions[..] else {
+            panic!("one code action, got {actions:?}")
+        };
+        let Some(DocumentChanges::Operations(ops)) =
+            &action.edit.as_ref().unwrap().document_changes
+        else {
+            panic!("document changes with operations")
+        };
+        let new: Uri = "file:///work/.dockerignore".parse().unwrap();
+        assert!(
+            matches!(&ops[0], DocumentChangeOperation::Op(ResourceOp::Create(c)) if c.uri == new)
+        );
+        let DocumentChangeOperation::Edit(edit) = &ops[1] else {
+            panic!("an edit of the new file")
+        };
+        assert_eq!(edit.text_document.uri, new);
+        assert!(matches!(&edit.edits[0], OneOf::Left(e) if e.new_text == ".git\n"));
+        assert_eq!(ops.len(), 2);
+    }
+
+    #[test]
+    fn a_client_that_cannot_create_files_gets_no_such_fix() {
+        let rope = Rope::from_str(TEXT);
+        let uri: Uri = "file:///work/Dockerfile".parse().unwrap();
+        let session = Session::new(crate::lsp::docs_link::DocsLinks::in_dir(
+            std::env::temp_dir().join("dockerlean-test-no-create"),
+        ));
+        session.negotiate(crate::lsp::session::Negotiated {
+            encoding: Encoding::Utf16,
+            related_information: false,
+            create_files: false,
+        });
+        let actions = quick_fixes(&[creating_finding()], &rope, 1, &uri, 13..13, &[], &session);
+        assert!(actions.is_empty());
     }
 }

@@ -13,6 +13,9 @@ use super::documents::Documents;
 pub struct Negotiated {
     pub encoding: Encoding,
     pub related_information: bool,
+    /// The client applies workspace edits that create files (`documentChanges` with
+    /// `CreateFile`), which fixes adding a `.dockerignore` need.
+    pub create_files: bool,
 }
 
 pub struct Session {
@@ -43,6 +46,7 @@ impl Session {
         self.negotiated.get().copied().unwrap_or(Negotiated {
             encoding: Encoding::Utf16,
             related_information: false,
+            create_files: false,
         })
     }
 
@@ -83,6 +87,7 @@ pub mod test_support {
         session.negotiate(Negotiated {
             encoding,
             related_information,
+            create_files: true,
         });
         session
     }
