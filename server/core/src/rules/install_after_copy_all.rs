@@ -107,17 +107,14 @@ fn installs_dependencies(cmd: &Command) -> bool {
             || cmd.has_flag("--requirement")
             || args.iter().any(|a| a.starts_with("-r"));
     }
-    match (cmd.program(), operands.as_slice()) {
-        ("npm", ["ci", ..]) => true,
-        ("npm", ["install" | "i"]) => true,
-        ("yarn", [] | ["install"]) => true,
-        ("pnpm", ["install" | "i"]) => true,
-        ("go", ["mod", "download", ..]) => true,
-        ("cargo", ["fetch", ..]) => true,
-        ("bundle", ["install", ..]) => true,
-        ("composer", ["install", ..]) => true,
-        ("poetry", ["install", ..]) => true,
-        ("uv", ["sync", ..]) => true,
-        _ => false,
-    }
+    matches!(
+        (cmd.program(), operands.as_slice()),
+        ("npm", ["ci", ..] | ["install" | "i"])
+            | ("yarn", [] | ["install"])
+            | ("pnpm", ["install" | "i"])
+            | ("go", ["mod", "download", ..])
+            | ("cargo", ["fetch", ..])
+            | ("bundle" | "composer" | "poetry", ["install", ..])
+            | ("uv", ["sync", ..])
+    )
 }
