@@ -12,6 +12,7 @@ mod apt_recommends;
 mod archive_kept;
 mod build_toolchain;
 mod commands;
+mod consecutive_runs;
 mod context_files;
 mod copy_toolchain;
 mod deleted_later;
@@ -77,6 +78,7 @@ pub static RULES: &[&Rule] = &[
     &archive_kept::RULE,
     &remote_add_archive::RULE,
     &copy_toolchain::RULE,
+    &consecutive_runs::RULE,
     &build_toolchain::RULE,
     &slim_base::RULE,
     &dockerignore_missing::RULE,

@@ -48,7 +48,8 @@ fn codes(findings: &[Finding]) -> Vec<&'static str> {
     codes
 }
 
-/// The text of each instruction that `edits` do not delete, and whether they touch it.
+/// The text of each instruction that `edits` do not delete or merge away, and whether they
+/// touch it.
 fn instructions(text: &str, edits: &[crate::Edit]) -> Vec<(String, bool)> {
     let tree = crate::syntax::parse(text);
     let model = crate::Model::build(text, &tree);
@@ -56,9 +57,12 @@ fn instructions(text: &str, edits: &[crate::Edit]) -> Vec<(String, bool)> {
         .instructions
         .iter()
         .filter(|i| {
-            let r = i.range();
+            // Deleted, or merged into the instruction above (its keyword replaced).
+            let (r, k) = (i.range(), i.line.keyword.clone());
             !edits.iter().any(|e| {
-                e.range.start <= r.start && e.range.end >= r.end && e.text.trim().is_empty()
+                let covers =
+                    |x: &std::ops::Range<usize>| e.range.start <= x.start && e.range.end >= x.end;
+                e.text.trim().is_empty() && (covers(&r) || covers(&k))
             })
         })
         .map(|i| {
