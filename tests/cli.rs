@@ -7,7 +7,7 @@ use std::process::{Command, Output, Stdio};
 use serde_json::Value;
 
 /// Fires DKL101 (`pip install` without `--no-cache-dir`) on line 2, where `pip` is at column 5.
-const PIP: &str = "FROM python:3.12\nRUN pip install flask\n";
+const PIP: &str = "FROM python:3.12-slim\nRUN pip install flask\n";
 const CLEAN: &str = "FROM scratch\nCOPY app /app\n";
 
 fn dockerlean(dir: &Path, args: &[&str]) -> Output {
@@ -340,7 +340,7 @@ fn a_byte_order_mark_changes_no_finding() {
 #[test]
 fn columns_count_unicode_scalar_values() {
     let line = "RUN echo \"héllo 😀\" && pip install flask";
-    let dir = project(&[("Dockerfile", &format!("FROM python:3.12\n{line}\n"))]);
+    let dir = project(&[("Dockerfile", &format!("FROM python:3.12-slim\n{line}\n"))]);
     let out = dockerlean(dir.path(), &["check", "--format", "json"]);
     let finding = &json(&out)[0];
     let pip_column = line[..line.find("pip").unwrap()].chars().count() + 1;
@@ -610,4 +610,35 @@ fn the_stdio_flag_spellings_start_the_language_server() {
         );
         assert_ne!(code(&out), 2, "{args:?}: {}", stderr(&out));
     }
+}
+
+/// The build-context rules see the folder beside the Dockerfile: a `.git` there and no
+/// `.dockerignore` is a fixable DKL401, whose SARIF fix creates the file.
+#[test]
+fn the_folder_beside_the_dockerfile_is_the_build_context() {
+    const COPY_ALL: &str = "FROM alpine:3.20\nCOPY . /app\n";
+    let dir = project(&[("api/Dockerfile", COPY_ALL), ("api/.git/HEAD", "ref\n")]);
+    let found = json(&dockerlean(dir.path(), &["check", "--format", "json"]));
+    let finding = &found[0];
+    assert_eq!(finding["code"], "DKL401");
+    assert_eq!(finding["fixable"], true);
+    let log = json(&dockerlean(dir.path(), &["check", "--format", "sarif"]));
+    assert_eq!(sarif_errors(&log), Vec::<String>::new());
+    let change = &log["runs"][0]["results"][0]["fixes"][0]["artifactChanges"][0];
+    assert_eq!(change["artifactLocation"]["uri"], "api/.dockerignore");
+    assert_eq!(
+        change["replacements"][0]["insertedContent"]["text"],
+        ".git\n"
+    );
+    std::fs::write(dir.path().join("api/.dockerignore"), ".git\n").unwrap();
+    let found = json(&dockerlean(dir.path(), &["check", "--format", "json"]));
+    assert_eq!(found.as_array().map(Vec::len), Some(0));
+    // The same text on stdin has no folder: the rule stays silent.
+    let out = run(
+        dir.path(),
+        &["check", "--format", "json", "-"],
+        Some(COPY_ALL.as_bytes()),
+        &[],
+    );
+    assert_eq!(json(&out).as_array().map(Vec::len), Some(0));
 }

@@ -5,7 +5,7 @@ use std::process::{Command, Output, Stdio};
 
 /// DKL101 on line 2; DKL102 and DKL103 on line 3; all three fixable.
 const FIXABLE: &str =
-    "FROM debian:12\nRUN pip install flask\nRUN apt-get update && apt-get install -y curl\n";
+    "FROM debian:12-slim\nRUN pip install flask\nRUN apt-get update && apt-get install -y curl\n";
 
 fn dockerlean(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_dockerlean"))

@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 const URI: &str = "file:///project/Dockerfile";
 /// The emoji is two UTF-16 code units and four UTF-8 bytes, so a column after it differs by
 /// encoding.
-const PIP: &str = "FROM python:3.12\nRUN echo 😀 && pip install flask\n";
+const PIP: &str = "FROM python:3.12-slim\nRUN echo 😀 && pip install flask\n";
 const AFTER_INSTALL_UTF16: u32 = 26;
 const AFTER_INSTALL_UTF8: u32 = 28;
 
@@ -124,7 +124,7 @@ fn a_quick_fix_applied_by_the_client_clears_its_diagnostic() {
     let fixed = apply_text_edits(PIP, &edits);
     assert_eq!(
         fixed,
-        "FROM python:3.12\nRUN echo 😀 && pip install --no-cache-dir flask\n"
+        "FROM python:3.12-slim\nRUN echo 😀 && pip install --no-cache-dir flask\n"
     );
     // Sent as a client does: one change per edit, last in the text first so that the earlier
     // positions stay valid.

@@ -257,7 +257,8 @@ mod tests {
     use super::*;
     use crate::analyze_str;
 
-    const PIP_APT: &str = "FROM python:3.12\nRUN pip install flask\nRUN apt-get install -y curl\n";
+    const PIP_APT: &str =
+        "FROM python:3.12-slim\nRUN pip install flask\nRUN apt-get install -y curl\n";
 
     fn severities(config: &Config, text: &str) -> Vec<(&'static str, Severity)> {
         config

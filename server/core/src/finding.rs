@@ -64,6 +64,54 @@ impl Edit {
 pub struct Fix {
     pub title: String,
     pub edits: Vec<Edit>,
+    /// Files the fix creates beside the Dockerfile (e.g. a `.dockerignore`).
+    pub files: Vec<NewFile>,
+    pub applicability: Applicability,
+}
+
+/// Whether a fix may be applied without a person looking at it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Applicability {
+    /// Keeps what the image does; `dockerlean fix` and fix-all apply it.
+    Safe,
+    /// Changes what goes into the image (e.g. another base image): offered as a quick fix,
+    /// never applied in bulk.
+    Review,
+}
+
+impl Fix {
+    pub fn safe(title: impl Into<String>, edits: Vec<Edit>) -> Fix {
+        Fix {
+            title: title.into(),
+            edits,
+            files: Vec::new(),
+            applicability: Applicability::Safe,
+        }
+    }
+
+    pub fn review(title: impl Into<String>, edits: Vec<Edit>) -> Fix {
+        Fix {
+            applicability: Applicability::Review,
+            ..Fix::safe(title, edits)
+        }
+    }
+
+    /// Also creates `files` beside the Dockerfile.
+    pub fn creating(mut self, files: Vec<NewFile>) -> Fix {
+        self.files = files;
+        self
+    }
+
+    pub fn is_safe(&self) -> bool {
+        self.applicability == Applicability::Safe
+    }
+}
+
+/// A file to create, at a path relative to the Dockerfile's folder.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewFile {
+    pub path: String,
+    pub text: String,
 }
 
 /// Another place in the same file that explains a finding (e.g. the layer that added what a

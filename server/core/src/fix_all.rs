@@ -45,12 +45,14 @@ pub fn fix_all(text: &str, config: &Config) -> FixAll {
     FixAll::Fixed { text, applied }
 }
 
-/// The edits of as many fixes as can go in together: fixes are taken in source order and one
-/// that touches an edit already taken waits for the next pass.
+/// The edits of as many safe fixes as can go in together: fixes are taken in source order and
+/// one that touches an edit already taken waits for the next pass. Fixes that need a person's
+/// review (another base image) and fixes that create files are left to the quick fixes.
 pub fn compatible_edits(findings: &[Finding]) -> (Vec<Edit>, usize) {
     let mut taken: Vec<Edit> = Vec::new();
     let mut count = 0;
-    for fix in findings.iter().filter_map(|f| f.fix.as_ref()) {
+    let fixes = findings.iter().filter_map(|f| f.fix.as_ref());
+    for fix in fixes.filter(|f| f.is_safe() && f.files.is_empty()) {
         let clashes = fix
             .edits
             .iter()
@@ -113,7 +115,7 @@ mod tests {
     use super::*;
 
     const APT: &str =
-        "FROM debian:12\nRUN apt-get update && apt-get install -y curl\nRUN pip install flask\n";
+        "FROM debian:12-slim\nRUN apt-get update && apt-get install -y curl\nRUN pip install flask\n";
 
     fn fixed(text: &str, config: &Config) -> String {
         match fix_all(text, config) {
@@ -128,7 +130,7 @@ mod tests {
         let left: Vec<_> = analyze_str(&text)
             .findings
             .into_iter()
-            .filter(|f| f.fix.is_some())
+            .filter(|f| f.fix.as_ref().is_some_and(|fix| fix.is_safe()))
             .map(|f| f.code())
             .collect();
         assert!(left.is_empty(), "{left:?} left in\n{text}");

@@ -6,6 +6,7 @@
 
 pub mod config;
 pub mod docs;
+pub mod environment;
 pub mod finding;
 pub mod fix_all;
 pub mod model;
@@ -17,7 +18,8 @@ pub mod source;
 pub mod suppress;
 pub mod syntax;
 
-pub use finding::{apply_edits, Edit, Finding, Fix, Related, Severity};
+pub use environment::Environment;
+pub use finding::{apply_edits, Applicability, Edit, Finding, Fix, NewFile, Related, Severity};
 pub use model::Model;
 pub use source::SourceFile;
 
@@ -28,19 +30,29 @@ pub struct Analysis {
 
 /// Analyses a file held as a [`SourceFile`] (the language server's incremental document).
 pub fn analyze(file: &SourceFile) -> Analysis {
-    analyze_text(&file.text(), file.tree())
+    analyze_with(file, &Environment::default())
+}
+
+/// Like [`analyze`], knowing the files of the build context.
+pub fn analyze_with(file: &SourceFile, environment: &Environment) -> Analysis {
+    analyze_text(&file.text(), file.tree(), environment)
 }
 
 /// Parses and analyses `text` from scratch (the CLI's path).
 pub fn analyze_str(text: &str) -> Analysis {
-    let tree = syntax::parse(text);
-    analyze_text(text, &tree)
+    analyze_str_with(text, &Environment::default())
 }
 
-fn analyze_text(text: &str, tree: &tree_sitter::Tree) -> Analysis {
+/// Like [`analyze_str`], knowing the files of the build context.
+pub fn analyze_str_with(text: &str, environment: &Environment) -> Analysis {
+    let tree = syntax::parse(text);
+    analyze_text(text, &tree, environment)
+}
+
+fn analyze_text(text: &str, tree: &tree_sitter::Tree, environment: &Environment) -> Analysis {
     let model = Model::build(text, tree);
     let mut findings = rules::syntax::check(&model);
-    findings.extend(rules::run_all(&model));
+    findings.extend(rules::run_all(&model, environment));
     let mut findings = suppress::apply(&model, findings);
     findings.sort_by_key(|f| (f.range.start, f.range.end, f.rule.code));
     Analysis { findings }

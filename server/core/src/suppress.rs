@@ -121,10 +121,7 @@ pub fn ignore_fix(model: &Model, finding: &Finding) -> Option<Fix> {
             )
         }
     };
-    Some(Fix {
-        title,
-        edits: vec![edit],
-    })
+    Some(Fix::safe(title, vec![edit]))
 }
 
 /// The codes of the pragmas on the comment lines directly above `start` (no blank line between).
@@ -172,15 +169,15 @@ mod tests {
 
     #[test]
     fn instruction_pragmas_apply_to_the_next_instruction_only() {
-        let text = "FROM python:3.12\n# why: we need the cache\n# hadolint ignore=DL3042\nRUN pip install a\nRUN pip install b\n";
+        let text = "FROM python:3.12-slim\n# why: we need the cache\n# hadolint ignore=DL3042\nRUN pip install a\nRUN pip install b\n";
         assert_eq!(codes(text), ["DKL101"]);
-        let separated = "FROM python:3.12\n# dockerlean ignore=DKL101\n\nRUN pip install a\n";
+        let separated = "FROM python:3.12-slim\n# dockerlean ignore=DKL101\n\nRUN pip install a\n";
         assert_eq!(codes(separated), ["DKL101"]);
     }
 
     #[test]
     fn global_pragmas_apply_everywhere() {
-        let text = "# dockerlean global ignore=DKL101\nFROM python:3.12\nRUN pip install a\nRUN pip install b\n";
+        let text = "# dockerlean global ignore=DKL101\nFROM python:3.12-slim\nRUN pip install a\nRUN pip install b\n";
         assert!(codes(text).is_empty());
     }
 
@@ -199,25 +196,26 @@ mod tests {
 
     #[test]
     fn the_ignore_action_writes_a_pragma_with_the_instruction_indentation() {
-        let text = "FROM python:3.12\n  RUN pip install a\n";
+        let text = "FROM python:3.12-slim\n  RUN pip install a\n";
         let out = ignore_fix_round_trip(text);
         assert_eq!(
             out,
-            "FROM python:3.12\n  # dockerlean ignore=DKL101\n  RUN pip install a\n"
+            "FROM python:3.12-slim\n  # dockerlean ignore=DKL101\n  RUN pip install a\n"
         );
     }
 
     #[test]
     fn the_ignore_action_extends_a_pragma_directly_above() {
-        let text = "FROM debian:12\n# dockerlean ignore=DKL103 \nRUN apt-get install -y curl\n";
+        let text =
+            "FROM debian:12-slim\n# dockerlean ignore=DKL103 \nRUN apt-get install -y curl\n";
         let out = ignored(text);
         assert_eq!(
             out,
-            "FROM debian:12\n# dockerlean ignore=DKL103,DKL102 \nRUN apt-get install -y curl\n"
+            "FROM debian:12-slim\n# dockerlean ignore=DKL103,DKL102 \nRUN apt-get install -y curl\n"
         );
         assert!(codes(&out).is_empty());
         // A hadolint pragma is hadolint's: ours goes on a line of its own.
-        let text = "FROM debian:12\n# hadolint ignore=DL3009\nRUN apt-get install -y curl\n";
+        let text = "FROM debian:12-slim\n# hadolint ignore=DL3009\nRUN apt-get install -y curl\n";
         assert!(ignored(text).contains("# hadolint ignore=DL3009\n# dockerlean ignore=DKL102\n"));
     }
 
@@ -229,9 +227,9 @@ mod tests {
 
     #[test]
     fn buildkit_check_skip_does_not_silence_our_rules() {
-        let text = "# check=skip=all\nFROM python:3.12\nRUN pip install a\n";
+        let text = "# check=skip=all\nFROM python:3.12-slim\nRUN pip install a\n";
         assert_eq!(codes(text), ["DKL101"]);
-        let text = "# check=skip=DKL101,pip-cache-kept\nFROM python:3.12\nRUN pip install a\n";
+        let text = "# check=skip=DKL101,pip-cache-kept\nFROM python:3.12-slim\nRUN pip install a\n";
         assert_eq!(codes(text), ["DKL101"]);
     }
 

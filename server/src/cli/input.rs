@@ -3,6 +3,8 @@
 use std::io::Read;
 use std::path::Path;
 
+use dockerlean_core::Environment;
+
 use super::discover::Input;
 use super::CliError;
 
@@ -15,23 +17,29 @@ pub struct Source {
     pub text: String,
     /// Whether the bytes began with a byte order mark, which a rewrite keeps.
     pub bom: bool,
+    /// The files beside it, for the build-context rules (unknown for stdin).
+    pub environment: Environment,
 }
 
 pub const BOM: &str = "\u{feff}";
 
 pub fn read(input: &Input, stdin_name: Option<&str>) -> Result<Source, CliError> {
-    let (name, bytes) = match input {
+    let (name, bytes, environment) = match input {
         Input::Stdin => {
             let mut bytes = Vec::new();
             std::io::stdin()
                 .read_to_end(&mut bytes)
                 .map_err(|e| CliError::new(format!("reading stdin: {e}")))?;
-            (stdin_name.unwrap_or("-").to_owned(), bytes)
+            (
+                stdin_name.unwrap_or("-").to_owned(),
+                bytes,
+                Environment::default(),
+            )
         }
         Input::File(path) => {
             let bytes = std::fs::read(path)
                 .map_err(|e| CliError::new(format!("{}: {e}", display(path))))?;
-            (display(path), bytes)
+            (display(path), bytes, crate::context::beside(path))
         }
     };
     let text = String::from_utf8(bytes).map_err(|e| {
@@ -44,7 +52,12 @@ pub fn read(input: &Input, stdin_name: Option<&str>) -> Result<Source, CliError>
         Some(rest) => (rest.to_owned(), true),
         None => (text, false),
     };
-    Ok(Source { name, text, bom })
+    Ok(Source {
+        name,
+        text,
+        bom,
+        environment,
+    })
 }
 
 fn display(path: &Path) -> String {

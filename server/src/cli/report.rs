@@ -32,7 +32,8 @@ pub struct CheckedFile {
 
 impl CheckedFile {
     pub fn analyze(source: Source, config: &Config) -> CheckedFile {
-        let findings = config.apply(dockerlean_core::analyze_str(&source.text).findings);
+        let findings = config
+            .apply(dockerlean_core::analyze_str_with(&source.text, &source.environment).findings);
         CheckedFile {
             name: source.name,
             findings,

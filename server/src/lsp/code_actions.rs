@@ -5,10 +5,12 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use dockerlean_core::position::Encoding;
-use dockerlean_core::{Edit, Finding, Model};
+use dockerlean_core::{Edit, Finding, Fix, Model, NewFile};
 use ropey::Rope;
 use tower_lsp_server::ls_types::{
-    CodeAction, CodeActionKind, CodeActionOrCommand, Diagnostic, TextEdit, Uri, WorkspaceEdit,
+    CodeAction, CodeActionKind, CodeActionOrCommand, CreateFile, CreateFileOptions, Diagnostic,
+    DocumentChangeOperation, DocumentChanges, OneOf, OptionalVersionedTextDocumentIdentifier,
+    ResourceOp, TextDocumentEdit, TextEdit, Uri, WorkspaceEdit,
 };
 
 use super::convert;
@@ -45,9 +47,7 @@ pub fn quick_fixes<'f>(
     findings
         .filter_map(|finding| {
             let fix = finding.fix.as_ref()?;
-            Some(finding_action(
-                finding, fix, true, rope, version, uri, session,
-            ))
+            finding_action(finding, fix, true, rope, version, uri, session)
         })
         .collect()
 }
@@ -64,42 +64,55 @@ pub fn ignore_actions<'f>(
     findings
         .filter_map(|finding| {
             let fix = dockerlean_core::suppress::ignore_fix(model, finding)?;
-            Some(finding_action(
-                finding, &fix, false, rope, version, uri, session,
-            ))
+            finding_action(finding, &fix, false, rope, version, uri, session)
         })
         .collect()
 }
 
+/// The code action for `fix`; `None` when it creates files and the client cannot.
 fn finding_action(
     finding: &Finding,
-    fix: &dockerlean_core::Fix,
+    fix: &Fix,
     preferred: bool,
     rope: &Rope,
     version: i32,
     uri: &Uri,
     session: &Session,
-) -> CodeActionOrCommand {
-    CodeActionOrCommand::CodeAction(CodeAction {
+) -> Option<CodeActionOrCommand> {
+    let edit = if fix.files.is_empty() {
+        workspace_edit(uri, rope, &fix.edits, session.encoding())
+    } else if session.negotiated().create_files {
+        let edits = text_edits(rope, &fix.edits, session.encoding());
+        creating_files(uri, version, edits, &fix.files)?
+    } else {
+        return None;
+    };
+    Some(CodeActionOrCommand::CodeAction(CodeAction {
         title: fix.title.clone(),
         kind: Some(CodeActionKind::QUICKFIX),
         diagnostics: Some(vec![diagnostic(finding, rope, version, uri, session)]),
-        edit: Some(workspace_edit(uri, rope, &fix.edits, session.encoding())),
+        edit: Some(edit),
         is_preferred: preferred.then_some(true),
         ..CodeAction::default()
-    })
+    }))
 }
 
 /// Byte edits of `rope`'s text as a workspace edit of `uri`.
 pub fn workspace_edit(uri: &Uri, rope: &Rope, edits: &[Edit], encoding: Encoding) -> WorkspaceEdit {
-    let edits = edits
-        .iter()
-        .map(|e| TextEdit::new(convert::range(rope, &e.range, encoding), e.text.clone()))
-        .collect();
     WorkspaceEdit {
-        changes: Some(HashMap::from([(uri.clone(), edits)])),
+        changes: Some(HashMap::from([(
+            uri.clone(),
+            text_edits(rope, edits, encoding),
+        )])),
         ..WorkspaceEdit::default()
     }
+}
+
+fn text_edits(rope: &Rope, edits: &[Edit], encoding: Encoding) -> Vec<TextEdit> {
+    edits
+        .iter()
+        .map(|e| TextEdit::new(convert::range(rope, &e.range, encoding), e.text.clone()))
+        .collect()
 }
 
 /// Whether a client that asked `only` for these kinds wants an action of `kind` (kinds are
@@ -110,6 +123,55 @@ pub fn wanted(only: Option<&[CodeActionKind]>, kind: &CodeActionKind) -> bool {
             let (o, k) = (o.as_str(), kind.as_str());
             k == o || k.strip_prefix(o).is_some_and(|rest| rest.starts_with('.'))
         })
+    })
+}
+
+/// A workspace edit that creates `files` beside the document (leaving any that exist alone)
+/// and then applies `edits` to it; `None` when the document is not a file on disk.
+fn creating_files(
+    uri: &Uri,
+    version: i32,
+    edits: Vec<TextEdit>,
+    files: &[NewFile],
+) -> Option<WorkspaceEdit> {
+    let path = uri.to_file_path()?;
+    let dir = path.parent()?;
+    let mut operations = Vec::new();
+    for file in files {
+        let new = Uri::from_file_path(dir.join(&file.path))?;
+        operations.push(DocumentChangeOperation::Op(ResourceOp::Create(
+            CreateFile {
+                uri: new.clone(),
+                options: Some(CreateFileOptions {
+                    overwrite: Some(false),
+                    ignore_if_exists: Some(true),
+                }),
+                annotation_id: None,
+            },
+        )));
+        operations.push(DocumentChangeOperation::Edit(TextDocumentEdit {
+            text_document: OptionalVersionedTextDocumentIdentifier {
+                uri: new,
+                version: None,
+            },
+            edits: vec![OneOf::Left(TextEdit::new(
+                Default::default(),
+                file.text.clone(),
+            ))],
+        }));
+    }
+    if !edits.is_empty() {
+        operations.push(DocumentChangeOperation::Edit(TextDocumentEdit {
+            text_document: OptionalVersionedTextDocumentIdentifier {
+                uri: uri.clone(),
+                version: Some(version),
+            },
+            edits: edits.into_iter().map(OneOf::Left).collect(),
+        }));
+    }
+    Some(WorkspaceEdit {
+        document_changes: Some(DocumentChanges::Operations(operations)),
+        ..WorkspaceEdit::default()
     })
 }
 
@@ -178,5 +240,72 @@ mod tests {
             &session(Encoding::Utf16, false),
         );
         assert_eq!(fixes(0..0, &[named]).len(), 1);
+    }
+
+    fn creating_finding() -> Finding {
+        let mut f = finding(7..13);
+        let fix = f.fix.as_mut().unwrap();
+        fix.edits.clear();
+        fix.files.push(NewFile {
+            path: ".dockerignore".to_owned(),
+            text: ".git\n".to_owned(),
+        });
+        f
+    }
+
+    #[test]
+    fn a_fix_that_creates_a_file_is_a_create_then_an_edit() {
+        let rope = Rope::from_str(TEXT);
+        let uri: Uri = "file:///work/Dockerfile".parse().unwrap();
+        let session = session(Encoding::Utf16, false);
+        let findings = [creating_finding()];
+        let actions = quick_fixes(
+            requested(&findings, 1, 13..13, &[]),
+            &rope,
+            1,
+            &uri,
+            &session,
+        );
+        let [CodeActionOrCommand::CodeAction(action)] = &actions[..] else {
+            panic!("one code action, got {actions:?}")
+        };
+        let Some(DocumentChanges::Operations(ops)) =
+            &action.edit.as_ref().unwrap().document_changes
+        else {
+            panic!("document changes with operations")
+        };
+        let new: Uri = "file:///work/.dockerignore".parse().unwrap();
+        assert!(
+            matches!(&ops[0], DocumentChangeOperation::Op(ResourceOp::Create(c)) if c.uri == new)
+        );
+        let DocumentChangeOperation::Edit(edit) = &ops[1] else {
+            panic!("an edit of the new file")
+        };
+        assert_eq!(edit.text_document.uri, new);
+        assert!(matches!(&edit.edits[0], OneOf::Left(e) if e.new_text == ".git\n"));
+        assert_eq!(ops.len(), 2);
+    }
+
+    #[test]
+    fn a_client_that_cannot_create_files_gets_no_such_fix() {
+        let rope = Rope::from_str(TEXT);
+        let uri: Uri = "file:///work/Dockerfile".parse().unwrap();
+        let session = Session::new(crate::lsp::docs_link::DocsLinks::in_dir(
+            std::env::temp_dir().join("dockerlean-test-no-create"),
+        ));
+        session.negotiate(crate::lsp::session::Negotiated {
+            encoding: Encoding::Utf16,
+            related_information: false,
+            create_files: false,
+        });
+        let findings = [creating_finding()];
+        let actions = quick_fixes(
+            requested(&findings, 1, 13..13, &[]),
+            &rope,
+            1,
+            &uri,
+            &session,
+        );
+        assert!(actions.is_empty());
     }
 }

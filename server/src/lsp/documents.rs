@@ -2,6 +2,7 @@
 //! findings of its latest analysis.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use dockerlean_core::position::Encoding;
@@ -13,14 +14,17 @@ use super::convert;
 pub struct Document {
     pub file: SourceFile,
     pub version: i32,
+    /// Where the document is on disk, for the build-context rules (none for unsaved buffers).
+    path: Option<PathBuf>,
     analysis: Option<(i32, Arc<[Finding]>)>,
 }
 
 impl Document {
-    fn new(text: &str, version: i32) -> Document {
+    fn new(text: &str, version: i32, path: Option<PathBuf>) -> Document {
         Document {
             file: SourceFile::new(text),
             version,
+            path,
             analysis: None,
         }
     }
@@ -30,7 +34,15 @@ impl Document {
         match &self.analysis {
             Some((version, findings)) if *version == self.version => findings.clone(),
             _ => {
-                let findings: Arc<[Finding]> = dockerlean_core::analyze(&self.file).findings.into();
+                let environment = self
+                    .path
+                    .as_deref()
+                    .map(crate::context::beside)
+                    .unwrap_or_default();
+                let findings: Arc<[Finding]> =
+                    dockerlean_core::analyze_with(&self.file, &environment)
+                        .findings
+                        .into();
                 self.analysis = Some((self.version, findings.clone()));
                 findings
             }
@@ -87,7 +99,11 @@ pub struct Documents {
 impl Documents {
     pub fn open(&self, uri: Uri, text: &str, version: i32) {
         let document = Arc::new(OpenDocument {
-            document: Mutex::new(Document::new(text, version)),
+            document: Mutex::new(Document::new(
+                text,
+                version,
+                uri.to_file_path().map(|p| p.into_owned()),
+            )),
         });
         self.map().insert(uri, document);
     }

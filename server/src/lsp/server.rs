@@ -10,8 +10,9 @@ use tower_lsp_server::ls_types::{
     CodeActionKind, CodeActionOptions, CodeActionParams, CodeActionProviderCapability,
     CodeActionResponse, ConfigurationItem, Diagnostic, DidChangeConfigurationParams,
     DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
-    InitializeParams, InitializeResult, InitializedParams, ServerCapabilities, ServerInfo,
-    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions, Uri,
+    InitializeParams, InitializeResult, InitializedParams, ResourceOperationKind,
+    ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind,
+    TextDocumentSyncOptions, Uri,
 };
 use tower_lsp_server::{Client, LanguageServer};
 
@@ -133,9 +134,20 @@ impl LanguageServer for Backend {
             self.session.editor_settings.set(config::section(options));
         }
         let encoding = convert::negotiate_encoding(capabilities);
+        let workspace_edit = capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.workspace_edit.as_ref());
+        let create_files = workspace_edit.is_some_and(|e| {
+            e.document_changes == Some(true)
+                && e.resource_operations
+                    .as_ref()
+                    .is_some_and(|ops| ops.contains(&ResourceOperationKind::Create))
+        });
         self.session.negotiate(Negotiated {
             encoding,
             related_information,
+            create_files,
         });
         Ok(InitializeResult {
             capabilities: ServerCapabilities {

@@ -14,6 +14,9 @@ use super::documents::Documents;
 pub struct Negotiated {
     pub encoding: Encoding,
     pub related_information: bool,
+    /// The client applies workspace edits that create files (`documentChanges` with
+    /// `CreateFile`), which fixes adding a `.dockerignore` need.
+    pub create_files: bool,
 }
 
 pub struct Session {
@@ -49,6 +52,7 @@ impl Session {
         self.negotiated.get().copied().unwrap_or(Negotiated {
             encoding: Encoding::Utf16,
             related_information: false,
+            create_files: false,
         })
     }
 
@@ -89,6 +93,7 @@ pub mod test_support {
         session.negotiate(Negotiated {
             encoding,
             related_information,
+            create_files: true,
         });
         session
     }
@@ -99,10 +104,10 @@ pub mod test_support {
             rule: &META,
             severity: Severity::Warning,
             message: "test finding".to_owned(),
-            fix: Some(Fix {
-                title: "Add !".to_owned(),
-                edits: vec![Edit::insert(range.end, "!")],
-            }),
+            fix: Some(Fix::safe(
+                "Add !".to_owned(),
+                vec![Edit::insert(range.end, "!")],
+            )),
             related: vec![Related {
                 range: 0..1,
                 message: "because".to_owned(),

@@ -2,6 +2,7 @@
 
 use crate::finding::{Edit, Fix, Severity};
 use crate::model::{Kind, Model};
+use crate::rules::commands::is_archive_name;
 use crate::rules::{Fixtures, Rule, RuleMeta, Sink};
 
 pub static RULE: Rule = Rule {
@@ -59,11 +60,6 @@ COPY requirements.txt /app/
     },
 };
 
-const ARCHIVE_SUFFIXES: &[&str] = &[
-    ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz", ".tbz2", ".tar.xz", ".txz", ".tar.zst", ".tzst",
-    ".gz", ".bz2", ".xz", ".zst", ".zip", ".lz4",
-];
-
 fn check(model: &Model, sink: &mut Sink) {
     for instr in model.instructions.iter().filter(|i| i.kind == Kind::Add) {
         if ["checksum", "keep-git-dir", "unpack"]
@@ -87,10 +83,10 @@ fn check(model: &Model, sink: &mut Sink) {
         } else {
             "COPY"
         };
-        let fix = Fix {
-            title: "Replace ADD with COPY".to_string(),
-            edits: vec![Edit::replace(instr.line.keyword.clone(), copy)],
-        };
+        let fix = Fix::safe(
+            "Replace ADD with COPY".to_string(),
+            vec![Edit::replace(instr.line.keyword.clone(), copy)],
+        );
         sink.report(
             instr.line.keyword.clone(),
             "ADD of local files: use COPY, which only copies",
@@ -108,7 +104,7 @@ fn is_plain_local(source: &str) -> bool {
     {
         return false;
     }
-    if ARCHIVE_SUFFIXES.iter().any(|s| lower.ends_with(s)) {
+    if is_archive_name(&lower) {
         return false;
     }
     // A glob could match an archive unless its own extension says otherwise.

@@ -86,9 +86,11 @@ fn check(model: &Model, sink: &mut Sink) {
             model.directives.escape,
         )
         .filter(|_| script.commands.iter().all(|c| c.exact))
-        .map(|edit| Fix {
-            title: "Remove the apt lists at the end of this RUN".to_string(),
-            edits: vec![edit],
+        .map(|edit| {
+            Fix::safe(
+                "Remove the apt lists at the end of this RUN".to_string(),
+                vec![edit],
+            )
         });
         sink.report(
             script.commands[update].range.clone(),

@@ -54,9 +54,11 @@ pub fn report_kept(model: &Model, sink: &mut Sink, tool: &Tool) {
             }
             let fix = tool.fix.and_then(|fix| {
                 let command = fix(cmd);
-                appended(model, script, &command).map(|edit| Fix {
-                    title: format!("Run `{command}` at the end of this RUN"),
-                    edits: vec![edit],
+                appended(model, script, &command).map(|edit| {
+                    Fix::safe(
+                        format!("Run `{command}` at the end of this RUN"),
+                        vec![edit],
+                    )
                 })
             });
             sink.report(

@@ -211,6 +211,186 @@ fn find_name(cmd: &Command) -> Option<&str> {
     args.get(at + 1).map(|w| w.text.as_str())
 }
 
+/// File name endings of archives that ADD unpacks and that `tar` / `unzip` extract.
+pub const ARCHIVE_SUFFIXES: &[&str] = &[
+    ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz", ".tbz2", ".tar.xz", ".txz", ".tar.zst", ".tzst",
+    ".gz", ".bz2", ".xz", ".zst", ".zip", ".lz4",
+];
+
+pub fn is_archive_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    ARCHIVE_SUFFIXES.iter().any(|s| lower.ends_with(s))
+}
+
+/// The file a `curl` / `wget` command writes, when it writes one (not to stdout): `curl -o F`,
+/// `curl -O URL` (the URL's last segment), `wget -O F`, `wget URL` (likewise, under `-P DIR`).
+pub fn download_target(cmd: &Command) -> Option<String> {
+    let args = cmd.args();
+    let url = || args.iter().find(|w| w.text.contains("://"));
+    let last_segment = |u: &Word| {
+        let path = u.text.split(['?', '#']).next().unwrap_or(&u.text);
+        path.rsplit('/')
+            .next()
+            .filter(|s| !s.is_empty() && !s.contains(':'))
+            .map(str::to_string)
+    };
+    let written = |out: String| (out != "-" && !out.starts_with("/dev/")).then_some(out);
+    match cmd.program() {
+        "curl" => match short_or_long_value(args, 'o', "--output") {
+            Some(out) => written(out),
+            None if cmd.has_flag("--remote-name") || has_cluster(cmd, 'O') => {
+                url().and_then(last_segment)
+            }
+            None => None,
+        },
+        "wget" => match short_or_long_value(args, 'O', "--output-document") {
+            Some(out) => written(out),
+            None => {
+                let name = url().and_then(last_segment)?;
+                Some(match short_or_long_value(args, 'P', "--directory-prefix") {
+                    Some(dir) => format!("{}/{name}", dir.trim_end_matches('/')),
+                    None => name,
+                })
+            }
+        },
+        _ => None,
+    }
+}
+
+/// The value of a short option `-L` (also in a cluster, `-fsSLo FILE`, or attached, `-OFILE`)
+/// or of its long form (`--long FILE`, `--long=FILE`).
+fn short_or_long_value(args: &[Word], short: char, long: &str) -> Option<String> {
+    args.iter().enumerate().find_map(|(i, w)| {
+        let next = || args.get(i + 1).map(|v| v.text.clone());
+        if w.text == long {
+            return next();
+        }
+        if let Some(v) = w.text.strip_prefix(long).and_then(|r| r.strip_prefix('=')) {
+            return Some(v.to_string());
+        }
+        let cluster = w.text.strip_prefix('-').filter(|c| !c.starts_with('-'))?;
+        let at = cluster.find(short)?;
+        if !cluster[..at].chars().all(|c| c.is_ascii_alphabetic()) {
+            return None;
+        }
+        let rest = &cluster[at + 1..];
+        if rest.is_empty() {
+            next()
+        } else {
+            Some(rest.to_string())
+        }
+    })
+}
+
+/// Whether a short-option cluster such as `-fsSLO` holds `letter` (case-sensitive, unlike
+/// option values such as `-o file`).
+fn has_cluster(cmd: &Command, letter: char) -> bool {
+    cmd.args().iter().any(|w| {
+        w.text.starts_with('-') && !w.text.starts_with("--") && w.text[1..].contains(letter)
+    })
+}
+
+/// The archive a `tar` (extracting, from a file) or `unzip` command reads: its word and the
+/// file name in it.
+pub fn extracted_archive(cmd: &Command) -> Option<(&Word, &str)> {
+    let args = cmd.args();
+    match cmd.program() {
+        "unzip" => args
+            .iter()
+            .find(|w| !w.text.starts_with('-'))
+            .map(|w| (w, w.text.as_str())),
+        "tar" | "bsdtar" => {
+            let first = args.first()?;
+            // `tar xzf FILE`: the old style, whose first word is a cluster without a dash.
+            let old_style = !first.text.starts_with('-') && first.text.contains('x');
+            let extracting = old_style
+                || args.iter().any(|w| {
+                    w.text == "--extract"
+                        || w.text == "--get"
+                        || (w.text.starts_with('-')
+                            && !w.text.starts_with("--")
+                            && w.text.contains('x'))
+                });
+            if !extracting {
+                return None;
+            }
+            let file = args.iter().enumerate().find_map(|(i, w)| {
+                if let Some(v) = w.text.strip_prefix("--file=") {
+                    return (!v.is_empty()).then_some((w, v));
+                }
+                let cluster =
+                    (w.text.starts_with('-') && !w.text.starts_with("--")) || (i == 0 && old_style);
+                if (cluster && w.text.ends_with('f')) || w.text == "--file" {
+                    return args.get(i + 1).map(|v| (v, v.text.as_str()));
+                }
+                None
+            })?;
+            (file.1 != "-").then_some(file)
+        }
+        _ => None,
+    }
+}
+
+/// The package names an install command names: `apt-get install`, `apk add`, `yum` / `dnf` /
+/// `microdnf install`. Options and their values are left out.
+pub fn installed_packages(cmd: &Command) -> Vec<&Word> {
+    let (op, skip_values): (Option<&Word>, &[&str]) = match cmd.program() {
+        "apt-get" | "apt" => (
+            apt_operation(cmd).filter(|w| w.text == "install"),
+            APT_VALUE_OPTIONS,
+        ),
+        "apk" => (
+            apk_operation(cmd).filter(|w| w.text == "add"),
+            &["-t", "--virtual", "-X", "--repository"],
+        ),
+        "yum" | "dnf" | "microdnf" | "tdnf" => (
+            cmd.args().iter().find(|w| w.text == "install"),
+            &[
+                "--setopt",
+                "--enablerepo",
+                "--disablerepo",
+                "--installroot",
+                "--releasever",
+            ],
+        ),
+        _ => (None, &[]),
+    };
+    let Some(op) = op else {
+        return Vec::new();
+    };
+    let Some(at) = cmd.args().iter().position(|w| std::ptr::eq(w, op)) else {
+        return Vec::new();
+    };
+    let mut skip = false;
+    cmd.args()[at + 1..]
+        .iter()
+        .filter(|w| {
+            if std::mem::take(&mut skip) {
+                return false;
+            }
+            if w.text.starts_with('-') {
+                skip = skip_values.contains(&w.text.as_str());
+                return false;
+            }
+            true
+        })
+        .collect()
+}
+
+/// The packages `apt-get purge` / `apt-get remove` / `apk del` removes.
+pub fn removed_packages(cmd: &Command) -> Vec<&Word> {
+    let op = apt_operation(cmd)
+        .filter(|w| matches!(w.text.as_str(), "purge" | "remove"))
+        .or_else(|| apk_operation(cmd).filter(|w| w.text == "del"));
+    let Some(at) = op.and_then(|op| cmd.args().iter().position(|w| std::ptr::eq(w, op))) else {
+        return Vec::new();
+    };
+    cmd.args()[at + 1..]
+        .iter()
+        .filter(|w| !w.text.starts_with('-'))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -305,5 +485,70 @@ mod tests {
             &cmd(&["rm", "-rf", "/var/lib/apt/listsx"]),
             "/var/lib/apt/lists"
         ));
+    }
+
+    #[test]
+    fn downloads_and_extractions() {
+        let t = |w: &[&str]| download_target(&cmd(w));
+        assert_eq!(
+            t(&["curl", "-fsSLo", "/tmp/x.tgz", "https://e/x"]).as_deref(),
+            Some("/tmp/x.tgz")
+        );
+        assert_eq!(
+            t(&["curl", "-fsSL", "-o", "/tmp/x.tgz", "https://e/x"]).as_deref(),
+            Some("/tmp/x.tgz")
+        );
+        assert_eq!(
+            t(&["curl", "-fsSLO", "https://e/a/x.tgz?raw=1"]).as_deref(),
+            Some("x.tgz")
+        );
+        assert_eq!(t(&["curl", "-fsSL", "https://e/x.tgz"]), None);
+        assert_eq!(
+            t(&["wget", "-q", "https://e/x.zip"]).as_deref(),
+            Some("x.zip")
+        );
+        assert_eq!(t(&["wget", "-qO-", "https://e/x.zip"]), None);
+        assert_eq!(t(&["wget", "-O", "-", "https://e/x.zip"]), None);
+        assert_eq!(
+            t(&["wget", "-P", "/opt/", "https://e/x.zip"]).as_deref(),
+            Some("/opt/x.zip")
+        );
+        let x = |w: &[&str]| extracted_archive(&cmd(w)).map(|(_, f)| f.to_string());
+        assert_eq!(
+            x(&["tar", "xzf", "x.tgz", "-C", "/opt"]).as_deref(),
+            Some("x.tgz")
+        );
+        assert_eq!(x(&["tar", "-xzf", "x.tgz"]).as_deref(), Some("x.tgz"));
+        assert_eq!(x(&["tar", "-x", "-f", "x.tgz"]).as_deref(), Some("x.tgz"));
+        assert_eq!(
+            x(&["tar", "--extract", "--file=x.tgz"]).as_deref(),
+            Some("x.tgz")
+        );
+        assert_eq!(x(&["tar", "-czf", "x.tgz", "dir"]), None);
+        assert_eq!(x(&["tar", "-xz"]), None);
+        assert_eq!(
+            x(&["unzip", "-q", "x.zip", "-d", "/opt"]).as_deref(),
+            Some("x.zip")
+        );
+    }
+
+    #[test]
+    fn packages_of_install_commands() {
+        let p = |w: &[&str]| {
+            installed_packages(&cmd(w))
+                .iter()
+                .map(|w| w.text.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            p(&["apt-get", "install", "-y", "gcc", "make"]),
+            ["gcc", "make"]
+        );
+        assert_eq!(
+            p(&["apk", "add", "--no-cache", "-t", ".deps", "gcc"]),
+            ["gcc"]
+        );
+        assert_eq!(p(&["dnf", "install", "-y", "gcc"]), ["gcc"]);
+        assert!(p(&["apt-get", "update"]).is_empty());
     }
 }

@@ -2,8 +2,8 @@
 
 use crate::finding::{Edit, Fix};
 use crate::model::shell::{Separator, Tail};
-use crate::model::Command;
-use crate::model::Script;
+use crate::model::{Command, Instruction, Script};
+use crate::syntax::logical::{comment_block_above, physical_line};
 use crate::syntax::words::Word;
 
 /// Appends `command` as the last thing the RUN does, in the RUN's own style: `&& cmd` or
@@ -46,8 +46,16 @@ pub fn insert_flag(cmd: &Command, word: &Word, flag: &str) -> Option<Fix> {
     } else {
         format!(" {flag}")
     };
-    Some(Fix {
-        title: format!("Add `{flag}`"),
-        edits: vec![Edit::insert(word.range.end, text)],
-    })
+    Some(Fix::safe(
+        format!("Add `{flag}`"),
+        vec![Edit::insert(word.range.end, text)],
+    ))
+}
+
+/// Deletes a whole instruction, with its line break and the comment lines just above it.
+pub fn delete_instruction(text: &str, instr: &Instruction) -> Edit {
+    let range = instr.range();
+    let start = comment_block_above(text, range.start).start;
+    let end = physical_line(text, range.end.saturating_sub(1).max(range.start)).next;
+    Edit::replace(start..end.max(range.end), "")
 }

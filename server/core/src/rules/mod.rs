@@ -1,6 +1,7 @@
 //! The rule registry. Each rule lives in its own file with its code, its documentation, its
 //! detection, its fix and its fixtures; this module only lists them.
 
+use crate::environment::Environment;
 use crate::finding::{Finding, Severity};
 use crate::model::Model;
 
@@ -8,21 +9,35 @@ mod add_local_files;
 mod apk_cache;
 mod apt_lists;
 mod apt_recommends;
+mod archive_kept;
+mod build_toolchain;
 mod bundle_cache;
 mod caches;
 mod cargo_cache;
 mod commands;
 mod conda_cache;
+mod consecutive_runs;
+mod context_files;
+mod copy_toolchain;
+mod deleted_later;
 mod dnf_cache;
+mod dockerignore_incomplete;
+mod dockerignore_missing;
 mod fixes;
 mod gem_docs;
 mod go_cache;
 mod gradle_cache;
+mod images;
+mod install_after_copy_all;
 mod maven_cache;
 mod npm_cache;
+mod paths;
 mod pip_cache;
 mod pnpm_store;
+mod recursive_chown;
+mod remote_add_archive;
 mod sink;
+mod slim_base;
 #[cfg(test)]
 mod testing;
 mod useradd_lastlog;
@@ -89,6 +104,17 @@ pub static RULES: &[&Rule] = &[
     &gradle_cache::RULE,
     &useradd_lastlog::RULE,
     &add_local_files::RULE,
+    &deleted_later::RULE,
+    &recursive_chown::RULE,
+    &archive_kept::RULE,
+    &remote_add_archive::RULE,
+    &copy_toolchain::RULE,
+    &consecutive_runs::RULE,
+    &build_toolchain::RULE,
+    &slim_base::RULE,
+    &dockerignore_missing::RULE,
+    &dockerignore_incomplete::RULE,
+    &install_after_copy_all::RULE,
 ];
 
 /// Every code the analysis can report: the rules and the syntax errors.
@@ -108,8 +134,8 @@ pub fn find(key: &str) -> Option<&'static RuleMeta> {
     })
 }
 
-pub(crate) fn run_all(model: &Model) -> Vec<Finding> {
-    let mut sink = Sink::new(model);
+pub(crate) fn run_all(model: &Model, environment: &Environment) -> Vec<Finding> {
+    let mut sink = Sink::new(model, environment);
     for rule in RULES {
         sink.set_rule(&rule.meta);
         (rule.check)(model, &mut sink);

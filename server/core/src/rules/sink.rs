@@ -1,5 +1,6 @@
 use std::ops::Range;
 
+use crate::environment::Environment;
 use crate::finding::{Finding, Fix, Related};
 use crate::model::Model;
 use crate::rules::RuleMeta;
@@ -8,17 +9,24 @@ use crate::rules::RuleMeta;
 pub struct Sink<'m> {
     #[allow(dead_code)]
     model: &'m Model<'m>,
+    environment: &'m Environment,
     rule: Option<&'static RuleMeta>,
     findings: Vec<Finding>,
 }
 
 impl<'m> Sink<'m> {
-    pub(crate) fn new(model: &'m Model<'m>) -> Sink<'m> {
+    pub(crate) fn new(model: &'m Model<'m>, environment: &'m Environment) -> Sink<'m> {
         Sink {
             model,
+            environment,
             rule: None,
             findings: Vec::new(),
         }
+    }
+
+    /// The files around the Dockerfile, as far as the caller knows them.
+    pub fn environment(&self) -> &'m Environment {
+        self.environment
     }
 
     pub(crate) fn set_rule(&mut self, rule: &'static RuleMeta) {

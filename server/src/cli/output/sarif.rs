@@ -14,7 +14,7 @@ use serde_sarif::sarif::{
     SCHEMA_URL,
 };
 
-use crate::cli::report::{CheckedFile, Report, Span};
+use crate::cli::report::{CheckedFile, Position, Report, Span};
 
 pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     let driver = ToolComponent::builder()
@@ -93,13 +93,37 @@ fn result(file: &CheckedFile, finding: &Finding) -> SarifResult {
                 .inserted_content(ArtifactContent::builder().text(edit.text.clone()).build())
                 .build()
         });
-        let change = ArtifactChange::builder()
-            .artifact_location(artifact(file))
-            .replacements(replacements.collect::<Vec<_>>())
-            .build();
+        let replacements: Vec<_> = replacements.collect();
+        let mut changes = Vec::new();
+        if !replacements.is_empty() {
+            changes.push(
+                ArtifactChange::builder()
+                    .artifact_location(artifact(file))
+                    .replacements(replacements)
+                    .build(),
+            );
+        }
+        // A file the fix creates: its whole text inserted at the start of an empty file.
+        for new in &fix.files {
+            let path = std::path::Path::new(&file.name).with_file_name(&new.path);
+            let start = Position { line: 1, column: 1 };
+            changes.push(
+                ArtifactChange::builder()
+                    .artifact_location(
+                        ArtifactLocation::builder()
+                            .uri(uri(&path.to_string_lossy()))
+                            .build(),
+                    )
+                    .replacements(vec![Replacement::builder()
+                        .deleted_region(region(Span { start, end: start }))
+                        .inserted_content(ArtifactContent::builder().text(new.text.clone()).build())
+                        .build()])
+                    .build(),
+            );
+        }
         result.fixes = Some(vec![Fix::builder()
             .description(text(&fix.title))
-            .artifact_changes(vec![change])
+            .artifact_changes(changes)
             .build()]);
     }
     result

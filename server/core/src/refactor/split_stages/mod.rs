@@ -197,13 +197,13 @@ pub fn split_stages(model: &Model) -> Option<Fix> {
     let text = render(&cx, &recipe);
     let from = &model.instructions[model.stages[0].from];
     let end = model.instructions.last()?.range().end;
-    Some(Fix {
-        title: format!(
+    Some(Fix::safe(
+        format!(
             "Split into a builder stage and a runtime stage on {}",
             recipe.runtime_base
         ),
-        edits: vec![Edit::replace(from.range().start..end, text)],
-    })
+        vec![Edit::replace(from.range().start..end, text)],
+    ))
 }
 
 fn render(cx: &Context, recipe: &Recipe) -> String {

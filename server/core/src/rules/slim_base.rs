@@ -1,0 +1,112 @@
+//! DKL302: a big base image whose smaller variant of the same version exists.
+
+use crate::finding::{Edit, Fix, Severity};
+use crate::model::{Base, Model};
+use crate::rules::images::{parse_ref, smaller_variant};
+use crate::rules::{Fixtures, Rule, RuleMeta, Sink};
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "DKL302",
+        name: "smaller-base-variant",
+        hadolint: None,
+        severity: Severity::Info,
+        fixable: true,
+        summary: "The final image's base has a smaller variant of the same version (`-slim`, JRE)",
+        docs: r#"
+## What it does
+Finds the image the final stage is built on (through `FROM <stage>` chains) when a smaller
+variant of the same version exists: `python:3.12` → `python:3.12-slim`, `node:22` →
+`node:22-slim`, `ruby`, `perl` likewise, `debian:bookworm` → `debian:bookworm-slim`,
+`eclipse-temurin:21-jdk` → `eclipse-temurin:21-jre`. `ubuntu` has no such variant.
+
+## Why it costs size
+The full language images are built on `buildpack-deps`: they carry compilers, headers, version
+control tools and hundreds of libraries so that anything can be built in them. The `-slim`
+variants have only what the language needs to run; a JRE lacks the compiler and tools of the
+JDK. The difference is often several hundred MB.
+
+## Not reported when
+- the tag already names a small variant (`slim`, `alpine`, `jre`, `minimal`, …) or is one the
+  table does not know;
+- the stage is a builder whose layers do not ship.
+
+## Example
+```dockerfile
+FROM python:3.12
+```
+
+## Fix
+```dockerfile
+FROM python:3.12-slim
+```
+The slim variant has no compiler: a `pip install` of a package without a binary wheel then
+needs one installed (better: in a builder stage). The `-alpine` variants are smaller still,
+but use musl libc: binary wheels and prebuilt programs made for glibc may not run there.
+"#,
+    },
+    check,
+    fixtures: Fixtures {
+        fire: &[
+            "FROM python:3.12\nCOPY . /app\nCMD [\"python\", \"/app/main.py\"]\n",
+            "FROM node:22 AS base\nFROM base\nCMD [\"node\"]\n",
+            "FROM debian:bookworm\n",
+            "FROM eclipse-temurin:21-jdk-jammy\nCOPY app.jar /app.jar\n",
+            "FROM docker.io/library/python:3.12-bookworm@sha256:0000\n",
+        ],
+        clean: &[
+            "FROM python:3.12-slim\n",
+            "FROM python:3.12 AS build\nRUN pip wheel -w /w .\nFROM python:3.12-slim\nCOPY --from=build /w /w\n",
+            "FROM ubuntu:24.04\n",
+            "FROM node:22-alpine\n",
+            "FROM eclipse-temurin:21-jre\n",
+        ],
+    },
+};
+
+fn check(model: &Model, sink: &mut Sink) {
+    let Some(root) = model
+        .stages
+        .iter()
+        .find(|s| s.ships_layers && matches!(s.base, Base::Image(_)))
+    else {
+        return;
+    };
+    let (Base::Image(reference), Some(word)) = (&root.base, &root.image) else {
+        return;
+    };
+    let image = parse_ref(reference);
+    let Some(variant) = smaller_variant(&image) else {
+        return;
+    };
+    let jre = variant.contains("jre");
+    // The fix edits the word as written, so only when it is the reference itself.
+    let fix = (word.text == *reference).then(|| {
+        let r = parse_ref(&word.text);
+        let at = word.range.start + r.tag_at.start;
+        let edit = match r.tag {
+            Some(_) => Edit::replace(at..word.range.start + r.tag_at.end, variant.clone()),
+            None => Edit::insert(at, format!(":{variant}")),
+        };
+        Fix::review(format!("Use {}:{variant}", image.repo), vec![edit])
+    });
+    let tag = image.tag.unwrap_or("latest");
+    let caveat = if jre {
+        "the JRE has no compiler or JDK tools"
+    } else {
+        "it has no compilers or headers; `-alpine` is smaller still but uses musl libc, where glibc binaries and wheels may not run"
+    };
+    let digest = if image.digest {
+        " (update the digest too)"
+    } else {
+        ""
+    };
+    sink.report(
+        word.range.clone(),
+        format!(
+            "{}:{tag} has a smaller variant of the same version, {}:{variant}{digest}: {caveat}",
+            image.repo, image.repo
+        ),
+        fix,
+    );
+}
