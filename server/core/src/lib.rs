@@ -10,6 +10,7 @@ pub mod model;
 pub mod position;
 mod queries;
 pub mod rules;
+pub mod size;
 pub mod source;
 pub mod suppress;
 pub mod syntax;

@@ -8,7 +8,7 @@ mod add_local_files;
 mod apk_cache;
 mod apt_lists;
 mod apt_recommends;
-mod commands;
+pub(crate) mod commands;
 mod fixes;
 mod pip_cache;
 mod sink;
