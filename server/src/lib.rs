@@ -1,4 +1,5 @@
 //! The `dockerlean` shells over `dockerlean-core`: the command line and the language server.
 
+mod build_context;
 pub mod cli;
 pub mod lsp;

@@ -1,12 +1,19 @@
 //! The language server: LSP over stdio, a thin shell over `dockerlean-core`.
 
 mod code_actions;
+mod code_lens;
+mod completion;
 mod convert;
 mod diagnostics;
 mod docs_link;
 mod documents;
+mod hover;
+mod inlay;
 mod server;
 mod session;
+mod size_handlers;
+mod size_settings;
+mod size_view;
 mod text_sync;
 
 use std::sync::Arc;

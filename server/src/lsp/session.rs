@@ -7,6 +7,7 @@ use dockerlean_core::position::Encoding;
 
 use super::docs_link::DocsLinks;
 use super::documents::Documents;
+use super::size_settings::SizeSettings;
 
 /// What `initialize` settled with the client.
 #[derive(Clone, Copy, Debug)]
@@ -18,6 +19,7 @@ pub struct Negotiated {
 pub struct Session {
     pub documents: Documents,
     pub docs_links: DocsLinks,
+    pub sizes: SizeSettings,
     negotiated: OnceLock<Negotiated>,
     shutdown_requested: AtomicBool,
 }
@@ -27,6 +29,7 @@ impl Session {
         Session {
             documents: Documents::default(),
             docs_links,
+            sizes: SizeSettings::default(),
             negotiated: OnceLock::new(),
             shutdown_requested: AtomicBool::new(false),
         }
