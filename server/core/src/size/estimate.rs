@@ -523,7 +523,10 @@ fn copy_amount(instr: &Instruction, context: Option<&dyn ContextFiles>) -> Amoun
     Amount::known(
         bytes,
         Confidence::Exact,
-        format!("{files} files from the build context, after .dockerignore"),
+        format!(
+            "{files} file{} from the build context, after .dockerignore",
+            if files == 1 { "" } else { "s" }
+        ),
     )
 }
 
