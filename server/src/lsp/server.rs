@@ -198,8 +198,8 @@ impl LanguageServer for Backend {
         Ok(Some(actions))
     }
 
-    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
-        self.session.sizes.update(&params.settings);
+    async fn did_change_configuration(&self, _: DidChangeConfigurationParams) {
+        // Already applied on arrival by `text_sync`, so that later requests see the settings.
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
