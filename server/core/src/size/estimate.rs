@@ -300,6 +300,20 @@ fn recommends_off(cmd: &Command) -> bool {
         })
 }
 
+/// What leaving out Recommends would save for the apt install at `command` (a command range
+/// of a RUN), with the estimate's confidence: (bytes, packages, confidence).
+pub fn recommends_cost(
+    model: &Model,
+    command: &std::ops::Range<usize>,
+) -> Option<(u64, usize, Confidence)> {
+    let e = estimate(model, None);
+    e.instructions.iter().find_map(|i| {
+        let apt = i.apt.iter().find(|a| &a.command == command)?;
+        let (bytes, packages) = apt.recommends_cost?;
+        Some((bytes, packages, i.amount.confidence))
+    })
+}
+
 /// Estimates every instruction, stage and the final image. `context` is the build context, or
 /// `None` when it is not known (COPY / ADD from it are then unknown).
 pub fn estimate(model: &Model, context: Option<&dyn ContextFiles>) -> ImageEstimate {
@@ -564,6 +578,11 @@ mod tests {
         let run = &e.instructions[0];
         let (saved, fewer) = run.apt[0].recommends_cost.unwrap();
         assert!(saved > 5_000_000 && fewer > 10, "{saved} {fewer}");
+        let text = "FROM debian:bookworm\nRUN apt-get update && apt-get install -y git\n";
+        let tree = crate::syntax::parse(text);
+        let model = Model::build(text, &tree);
+        let cmd = &model.instructions[1].script.as_ref().unwrap().commands[1].range;
+        assert_eq!(recommends_cost(&model, cmd), Some((saved, fewer, Confidence::Approximate)));
         assert!(run.amount.notes.iter().any(|n| n.contains("apt lists kept")));
     }
 
