@@ -122,7 +122,10 @@ impl LspClient {
                 "position": { "line": line, "character": character },
             }),
         );
-        assert!(response.get("error").is_none(), "{method} failed: {response}");
+        assert!(
+            response.get("error").is_none(),
+            "{method} failed: {response}"
+        );
         response["result"].clone()
     }
 

@@ -69,6 +69,10 @@ fn main() {
         errors.len(),
         100.0 * median,
         100.0 * errors.last().copied().unwrap_or(0.0),
-        if worst_outside.is_empty() { "none".to_string() } else { worst_outside.join(", ") }
+        if worst_outside.is_empty() {
+            "none".to_string()
+        } else {
+            worst_outside.join(", ")
+        }
     );
 }

@@ -38,7 +38,11 @@ pub fn parse_budget(s: &str) -> Result<u64, String> {
         "kib" => 1024.0,
         "mib" => 1024.0 * 1024.0,
         "gib" => 1024.0 * 1024.0 * 1024.0,
-        other => return Err(format!("unknown size unit `{other}` (use kB, MB, GB, MiB, GiB)")),
+        other => {
+            return Err(format!(
+                "unknown size unit `{other}` (use kB, MB, GB, MiB, GiB)"
+            ))
+        }
     };
     Ok((number * factor) as u64)
 }
@@ -86,7 +90,11 @@ pub fn run(args: &SizeArgs) -> Result<bool, CliError> {
     let written = match args.format {
         SizeFormat::Json => {
             let value = to_json(&source.name, &model, &estimate, &verdict);
-            writeln!(out, "{}", serde_json::to_string_pretty(&value).expect("JSON"))
+            writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&value).expect("JSON")
+            )
         }
         SizeFormat::Text => write_text(&mut out, &source.name, &model, &estimate, &verdict),
     };
@@ -188,7 +196,10 @@ fn to_json(name: &str, model: &Model, e: &ImageEstimate, verdict: &Verdict) -> V
             let mut v = amount_json(&s.total);
             v["index"] = json!(s.stage);
             v["name"] = json!(model.stages[s.stage].name);
-            v["line"] = json!(line_of(model, model.instructions[model.stages[s.stage].from].range().start));
+            v["line"] = json!(line_of(
+                model,
+                model.instructions[model.stages[s.stage].from].range().start
+            ));
             v["base"] = json!(base_text(&s.base, model));
             v["base_bytes"] = json!(s.base_amount.bytes);
             v["layers_bytes"] = json!(s.layers.bytes);
@@ -216,7 +227,11 @@ fn write_text(
     verdict: &Verdict,
 ) -> std::io::Result<()> {
     writeln!(out, "{name}")?;
-    writeln!(out, "{:>5}  {:<48}  {:>14}  {:<11}  note", "line", "instruction", "adds", "confidence")?;
+    writeln!(
+        out,
+        "{:>5}  {:<48}  {:>14}  {:<11}  note",
+        "line", "instruction", "adds", "confidence"
+    )?;
     for (i, stage) in model.stages.iter().enumerate() {
         let s = &e.stages[i];
         let from = model.instructions[stage.from].range().start;
@@ -226,10 +241,22 @@ fn write_text(
             line_of(model, from),
             truncate(&head(model, stage.from), 48),
             format!("base {}", s.base_amount.display()),
-            if s.base_amount.bytes.is_none() { "unknown" } else { confidence(&s.base_amount) },
-            s.base_amount.notes.first().map(String::as_str).unwrap_or("")
+            if s.base_amount.bytes.is_none() {
+                "unknown"
+            } else {
+                confidence(&s.base_amount)
+            },
+            s.base_amount
+                .notes
+                .first()
+                .map(String::as_str)
+                .unwrap_or("")
         )?;
-        for ie in e.instructions.iter().filter(|ie| model.instructions[ie.index].stage == Some(i)) {
+        for ie in e
+            .instructions
+            .iter()
+            .filter(|ie| model.instructions[ie.index].stage == Some(i))
+        {
             let instr = &model.instructions[ie.index];
             writeln!(
                 out,
@@ -237,7 +264,11 @@ fn write_text(
                 line_of(model, instr.range().start),
                 truncate(&head(model, ie.index), 48),
                 ie.amount.delta(),
-                if ie.amount.bytes.is_none() { "unknown" } else { confidence(&ie.amount) },
+                if ie.amount.bytes.is_none() {
+                    "unknown"
+                } else {
+                    confidence(&ie.amount)
+                },
                 ie.amount.notes.join("; ")
             )?;
         }

@@ -81,8 +81,10 @@ pub fn complete(model: &Model, table: &Table, offset: usize) -> Vec<Item> {
                         "{} download · {} on disk{} · {}",
                         bytes(r.compressed),
                         match r.on_disk() {
-                            base_images::OnDisk::Recorded { bytes: b, .. } => format!("≈ {}", bytes(b)),
-                            base_images::OnDisk::Estimated { typical, .. } => format!("~ {} (est.)", bytes(typical)),
+                            base_images::OnDisk::Recorded { bytes: b, .. } =>
+                                format!("≈ {}", bytes(b)),
+                            base_images::OnDisk::Estimated { typical, .. } =>
+                                format!("~ {} (est.)", bytes(typical)),
                         },
                         r.distro.map(|d| format!(" · {d}")).unwrap_or_default(),
                         r.date
@@ -136,7 +138,9 @@ mod tests {
     fn images_and_stages_after_from() {
         let got = items("FROM alpine AS build\nFROM ");
         assert_eq!(got[0].label, "build");
-        assert!(got.iter().any(|i| i.label == "python" && i.kind == ItemKind::Image));
+        assert!(got
+            .iter()
+            .any(|i| i.label == "python" && i.kind == ItemKind::Image));
         assert!(items("FROM python:3.12 AS b\nRUN x\n").is_empty());
         assert!(items("FROM python:3.12 ").is_empty());
     }

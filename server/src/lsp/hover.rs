@@ -89,7 +89,11 @@ pub fn hover(
         }
         Kind::Run | Kind::Copy | Kind::Add => {
             let e = estimate?.instruction(index)?;
-            w.heading(&format!("{} adds {}", instr.keyword(model.text), e.amount.display()));
+            w.heading(&format!(
+                "{} adds {}",
+                instr.keyword(model.text),
+                e.amount.display()
+            ));
             for note in &e.amount.notes {
                 w.item(note);
             }
@@ -155,7 +159,8 @@ pub fn image_hover(w: &mut Writer, table: &Table, reference: &str, platform: Opt
     let tag = parsed.tag_or_latest();
     let Some(image) = parsed.official() else {
         w.heading(reference);
-        w.line(&format!("{}", w.code(&parsed.to_string())));
+        let full = w.code(&parsed.to_string());
+        w.line(&full);
         w.blank();
         w.line("Size unknown: the bundled table covers official Docker Hub images only.");
         return;
@@ -187,7 +192,10 @@ pub fn image_hover(w: &mut Writer, table: &Table, reference: &str, platform: Opt
     let canonical = if found.tag == tag {
         String::new()
     } else {
-        format!(" (same image as {})", w.code(&format!("{image}:{}", found.tag)))
+        format!(
+            " (same image as {})",
+            w.code(&format!("{image}:{}", found.tag))
+        )
     };
     w.line(&format!("{}{canonical}", w.code(&parsed.to_string())));
     w.blank();
@@ -275,7 +283,10 @@ mod tests {
         assert!(h.contains("linux/arm64/v8"), "{h}");
         assert!(h.contains("Build of 2026-08-13"), "{h}");
         assert!(h.contains("`python:3.12-slim` 43 MB, −89 %"), "{h}");
-        assert!(h.contains("`python:3.12-alpine`") && h.contains("(musl libc)"), "{h}");
+        assert!(
+            h.contains("`python:3.12-alpine`") && h.contains("(musl libc)"),
+            "{h}"
+        );
     }
 
     #[test]
@@ -287,7 +298,11 @@ mod tests {
         );
         assert!(h.starts_with("python:3.12-slim-bookworm\n"), "{h}");
         assert!(h.contains("linux/arm64/v8: download 45 MB"), "{h}");
-        let h = model_hover("FROM --platform=linux/arm64 python:3.12-slim\n", "python", false);
+        let h = model_hover(
+            "FROM --platform=linux/arm64 python:3.12-slim\n",
+            "python",
+            false,
+        );
         assert!(h.contains("No data for linux/arm64/v8"), "{h}");
         assert!(!h.contains('`') && !h.contains('|'), "{h}");
     }

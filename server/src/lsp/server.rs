@@ -14,8 +14,8 @@ use tower_lsp_server::ls_types::{
 };
 use tower_lsp_server::ls_types::{
     CodeLens, CodeLensOptions, CodeLensParams, CompletionOptions, CompletionParams,
-    CompletionResponse, DidChangeConfigurationParams, Hover, HoverParams,
-    HoverProviderCapability, InlayHint, InlayHintParams, MarkupKind, OneOf,
+    CompletionResponse, DidChangeConfigurationParams, Hover, HoverParams, HoverProviderCapability,
+    InlayHint, InlayHintParams, MarkupKind, OneOf,
 };
 use tower_lsp_server::{Client, LanguageServer};
 

@@ -82,7 +82,8 @@ fn check(model: &Model, sink: &mut Sink) {
 
 /// States what the recommends cost for this very command where the Debian data covers it.
 fn message(model: &Model, command: &std::ops::Range<usize>) -> String {
-    const LEAD: &str = "`apt-get install` without `--no-install-recommends` also installs recommended packages";
+    const LEAD: &str =
+        "`apt-get install` without `--no-install-recommends` also installs recommended packages";
     match crate::size::estimate::recommends_cost(model, command) {
         Some((bytes, packages, confidence)) if packages > 0 => format!(
             "{LEAD}: {}{} in {packages} packages here that `--no-install-recommends` leaves out (Debian bookworm data)",

@@ -89,7 +89,11 @@ impl<'t> Found<'t> {
 
 pub fn normalize_platform(platform: &str) -> String {
     let p = platform.trim().to_ascii_lowercase();
-    let p = if p.contains('/') { p } else { format!("linux/{p}") };
+    let p = if p.contains('/') {
+        p
+    } else {
+        format!("linux/{p}")
+    };
     match p.as_str() {
         "linux/arm64" | "linux/aarch64" => "linux/arm64/v8".into(),
         "linux/arm" => "linux/arm/v7".into(),
@@ -185,9 +189,17 @@ impl Table {
             parts.next().unwrap_or(0) * 1000 + parts.next().unwrap_or(0)
         };
         let score = |t: &str| {
-            let shared = t.chars().zip(tag.chars()).take_while(|(a, b)| a == b).count();
+            let shared = t
+                .chars()
+                .zip(tag.chars())
+                .take_while(|(a, b)| a == b)
+                .count();
             let same_variant = variant(t) == variant(tag);
-            (!same_variant, number(t).abs_diff(number(tag)), std::cmp::Reverse(shared))
+            (
+                !same_variant,
+                number(t).abs_diff(number(tag)),
+                std::cmp::Reverse(shared),
+            )
         };
         tags.sort_by_key(|r| score(r.tag));
         tags.truncate(count);
@@ -236,7 +248,13 @@ mod tests {
         let t = table();
         assert_eq!(t.rows.len(), 398);
         assert_eq!(t.images().len(), 36);
-        assert_eq!(t.rows.iter().filter(|r| r.platform == "linux/amd64").count(), 121);
+        assert_eq!(
+            t.rows
+                .iter()
+                .filter(|r| r.platform == "linux/amd64")
+                .count(),
+            121
+        );
         assert_eq!(t.snapshot, "2026-09-25");
         assert!(t.provenance.iter().any(|l| l.contains("repo-info")));
     }
@@ -247,7 +265,13 @@ mod tests {
         let alpine = t.find("alpine", "latest").unwrap();
         let amd64 = alpine.amd64().unwrap();
         assert_eq!(amd64.compressed, 3_849_738);
-        assert_eq!(amd64.on_disk(), OnDisk::Recorded { bytes: 8_420_000, error: 5_000 });
+        assert_eq!(
+            amd64.on_disk(),
+            OnDisk::Recorded {
+                bytes: 8_420_000,
+                error: 5_000
+            }
+        );
         assert_eq!(alpine.platform("arm64").unwrap().compressed, 4_187_659);
         let slim = t.find("python", "3.12-slim-trixie").unwrap();
         assert_eq!(slim.tag, "3.12-slim");
@@ -260,8 +284,15 @@ mod tests {
         let t = table();
         let full = t.find("python", "3.12").unwrap().amd64().unwrap();
         let smaller: Vec<&str> = t.smaller_variants(full).iter().map(|r| r.tag).collect();
-        assert_eq!(smaller[..3], ["3.12-alpine", "3.12-slim", "3.12-slim-bookworm"]);
-        let near: Vec<&str> = t.nearest("python", "3.9-slim", 3).iter().map(|r| r.tag).collect();
+        assert_eq!(
+            smaller[..3],
+            ["3.12-alpine", "3.12-slim", "3.12-slim-bookworm"]
+        );
+        let near: Vec<&str> = t
+            .nearest("python", "3.9-slim", 3)
+            .iter()
+            .map(|r| r.tag)
+            .collect();
         assert_eq!(near, ["3.10-slim", "3.11-slim", "3.12-slim"]);
         assert_eq!(variant("3.12-slim-bookworm"), "slim-bookworm");
         assert_eq!(version("alpine"), "latest");
@@ -269,7 +300,12 @@ mod tests {
 
     #[test]
     fn unrecorded_on_disk_sizes_are_ranges() {
-        let row = table().find("python", "3.12-alpine").unwrap().amd64().unwrap().clone();
+        let row = table()
+            .find("python", "3.12-alpine")
+            .unwrap()
+            .amd64()
+            .unwrap()
+            .clone();
         let OnDisk::Estimated { low, typical, high } = row.on_disk() else {
             panic!("python:3.12-alpine has no recorded on-disk size");
         };

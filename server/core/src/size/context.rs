@@ -89,7 +89,9 @@ pub fn matches(pattern: &[String], path: &[String]) -> bool {
             (0..=path.len()).any(|skip| matches(rest, &path[skip..]))
         }
         Some((first, rest)) => match path.split_first() {
-            Some((seg, path_rest)) => segment_matches(first.as_bytes(), seg.as_bytes()) && matches(rest, path_rest),
+            Some((seg, path_rest)) => {
+                segment_matches(first.as_bytes(), seg.as_bytes()) && matches(rest, path_rest)
+            }
             None => false,
         },
     }
@@ -188,7 +190,12 @@ mod tests {
     #[test]
     fn copy_sources_honour_the_ignore_file() {
         let ctx = listing(
-            &[("app.py", 100), ("requirements.txt", 10), (".git/objects/x", 5000), ("src/a.py", 7)],
+            &[
+                ("app.py", 100),
+                ("requirements.txt", 10),
+                (".git/objects/x", 5000),
+                ("src/a.py", 7),
+            ],
             ".git\n",
         );
         assert_eq!(sources_size(&ctx, &["."]), (117, 3));

@@ -93,9 +93,10 @@ impl Packages {
                         required: flags.contains('r'),
                     });
                 }
-                ["B", name, roots @ ..] => {
-                    bases.push((name.to_string(), roots.iter().map(|r| r.to_string()).collect()))
-                }
+                ["B", name, roots @ ..] => bases.push((
+                    name.to_string(),
+                    roots.iter().map(|r| r.to_string()).collect(),
+                )),
                 _ => {}
             }
         }
@@ -275,7 +276,13 @@ mod tests {
         let without = p.resolve(&["git"], &base, false);
         let with = p.resolve(&["git"], &base, true);
         assert!(with.new.len() > without.new.len());
-        assert!(p.resolve(&["curl"], &base, false).new.contains(&p.id("libcurl4").unwrap()));
-        assert_eq!(p.resolve(&["no-such-package"], &base, false).unknown, ["no-such-package"]);
+        assert!(p
+            .resolve(&["curl"], &base, false)
+            .new
+            .contains(&p.id("libcurl4").unwrap()));
+        assert_eq!(
+            p.resolve(&["no-such-package"], &base, false).unknown,
+            ["no-such-package"]
+        );
     }
 }

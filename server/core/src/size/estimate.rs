@@ -109,7 +109,11 @@ impl Amount {
         match self.bytes {
             None => "?".to_string(),
             Some(b) if self.incomplete => format!("≥ {}", crate::size::format::bytes(b)),
-            Some(b) => format!("{}{}", self.confidence.sign(), crate::size::format::bytes(b)),
+            Some(b) => format!(
+                "{}{}",
+                self.confidence.sign(),
+                crate::size::format::bytes(b)
+            ),
         }
     }
 
@@ -214,10 +218,42 @@ pub fn layer_bytes(packages: &debian::Packages, new: &[PackageId]) -> u64 {
 
 /// Programs whose effect on a layer is negligible (metadata, links, small config files).
 const NEGLIGIBLE: &[&str] = &[
-    "echo", "printf", "mkdir", "rm", "rmdir", "ln", "chmod", "chown", "chgrp", "cd", "set",
-    "export", "true", "false", ":", "test", "[", "useradd", "groupadd", "adduser", "addgroup",
-    "usermod", "sed", "touch", "mv", "ls", "cat", "id", "whoami", "sleep", "unset", "exit",
-    "update-ca-certificates", "ldconfig", "locale-gen", "dpkg-reconfigure",
+    "echo",
+    "printf",
+    "mkdir",
+    "rm",
+    "rmdir",
+    "ln",
+    "chmod",
+    "chown",
+    "chgrp",
+    "cd",
+    "set",
+    "export",
+    "true",
+    "false",
+    ":",
+    "test",
+    "[",
+    "useradd",
+    "groupadd",
+    "adduser",
+    "addgroup",
+    "usermod",
+    "sed",
+    "touch",
+    "mv",
+    "ls",
+    "cat",
+    "id",
+    "whoami",
+    "sleep",
+    "unset",
+    "exit",
+    "update-ca-certificates",
+    "ldconfig",
+    "locale-gen",
+    "dpkg-reconfigure",
 ];
 
 /// Which Debian package set a base image has, and how sure the match is.
@@ -247,7 +283,10 @@ fn base_set(image: &str, tag: &str, distro: Option<&str>) -> BaseSet {
     let (confidence, note) = if bookworm {
         (
             Confidence::Approximate,
-            format!("Debian bookworm package data ({}), base ≈ {set}", packages.date),
+            format!(
+                "Debian bookworm package data ({}), base ≈ {set}",
+                packages.date
+            ),
         )
     } else {
         let what = distro.map_or("not known to be Debian bookworm".to_string(), |d| {
@@ -271,11 +310,24 @@ fn base_set(image: &str, tag: &str, distro: Option<&str>) -> BaseSet {
 /// The package names of an `apt-get install` (versions and releases dropped), or `None` when
 /// it installs local `.deb` files or names built at run time.
 fn apt_packages(cmd: &Command) -> Option<Vec<String>> {
-    const VALUE_OPTIONS: &[&str] = &["-o", "-t", "-c", "--option", "--target-release", "--config-file", "-a"];
+    const VALUE_OPTIONS: &[&str] = &[
+        "-o",
+        "-t",
+        "-c",
+        "--option",
+        "--target-release",
+        "--config-file",
+        "-a",
+    ];
     let install = apt_operation(cmd)?;
     let mut names = Vec::new();
     let mut skip = false;
-    for w in cmd.args().iter().skip_while(|w| !std::ptr::eq(*w, install)).skip(1) {
+    for w in cmd
+        .args()
+        .iter()
+        .skip_while(|w| !std::ptr::eq(*w, install))
+        .skip(1)
+    {
         if std::mem::take(&mut skip) {
             continue;
         }
@@ -376,7 +428,13 @@ fn image_base(table: &base_images::Table, reference: &str) -> (BaseInfo, Amount,
     };
     let parsed = match ImageRef::parse(reference) {
         Ok(r) => r,
-        Err(e) => return (info(None, Some(e.to_string())), Amount::unknown(e.to_string()), None),
+        Err(e) => {
+            return (
+                info(None, Some(e.to_string())),
+                Amount::unknown(e.to_string()),
+                None,
+            )
+        }
     };
     let tag = parsed.tag_or_latest().to_string();
     let Some(image) = parsed.official() else {
@@ -385,7 +443,10 @@ fn image_base(table: &base_images::Table, reference: &str) -> (BaseInfo, Amount,
     };
     let found = table.find(image, &tag).and_then(|f| f.amd64().cloned());
     let Some(row) = found else {
-        let why = format!("{image}:{tag} is not in the size table (snapshot {})", table.snapshot);
+        let why = format!(
+            "{image}:{tag} is not in the size table (snapshot {})",
+            table.snapshot
+        );
         let set = (tag.contains("bookworm")).then(|| base_set(image, &tag, Some("bookworm")));
         return (info(None, Some(why.clone())), Amount::unknown(why), set);
     };
@@ -406,8 +467,17 @@ fn image_base(table: &base_images::Table, reference: &str) -> (BaseInfo, Amount,
         ),
     };
     let debian_like = !matches!(row.distro, Some("alpine" | "noble" | "jammy"))
-        && !["alpine", "busybox", "fedora", "amazonlinux", "rockylinux", "almalinux", "oraclelinux", "ubuntu"]
-            .contains(&image);
+        && ![
+            "alpine",
+            "busybox",
+            "fedora",
+            "amazonlinux",
+            "rockylinux",
+            "almalinux",
+            "oraclelinux",
+            "ubuntu",
+        ]
+        .contains(&image);
     let set = debian_like.then(|| base_set(image, &tag, row.distro));
     (info(Some(row.clone()), None), amount, set)
 }
@@ -444,10 +514,15 @@ fn run_amount(
         if apt_operation(cmd).is_some() || NEGLIGIBLE.contains(&program) || program.is_empty() {
             continue;
         }
-        amount.add(Amount::unknown(format!("`{program}`: no size data for what it writes")));
+        amount.add(Amount::unknown(format!(
+            "`{program}`: no size data for what it writes"
+        )));
     }
     if updated_here && !lists_kept_out {
-        let removed = script.commands.iter().any(|c| removes(c, APT_LISTS) || is_apt(c, "dist-clean"));
+        let removed = script
+            .commands
+            .iter()
+            .any(|c| removes(c, APT_LISTS) || is_apt(c, "dist-clean"));
         if !removed && !*lists_present {
             *lists_present = true;
             amount.add(Amount::known(
@@ -468,7 +543,9 @@ fn apt_install(cmd: &Command, set: &mut Option<BaseSet>) -> Result<(Amount, AptI
         return Err(Amount::unknown("apt on a base with no Debian package data"));
     };
     let Some(names) = apt_packages(cmd) else {
-        return Err(Amount::unknown("the package list is only known at build time"));
+        return Err(Amount::unknown(
+            "the package list is only known at build time",
+        ));
     };
     let packages = debian::packages();
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
@@ -490,7 +567,10 @@ fn apt_install(cmd: &Command, set: &mut Option<BaseSet>) -> Result<(Amount, AptI
     );
     if !resolution.unknown.is_empty() {
         amount.incomplete = true;
-        amount.notes.push(format!("not in Debian bookworm: {}", resolution.unknown.join(", ")));
+        amount.notes.push(format!(
+            "not in Debian bookworm: {}",
+            resolution.unknown.join(", ")
+        ));
     }
     let detail = AptInstall {
         command: cmd.range.clone(),
@@ -510,20 +590,30 @@ fn copy_amount(instr: &Instruction, context: Option<&dyn ContextFiles>) -> Amoun
         ));
     }
     if !instr.line.heredocs.is_empty() {
-        let bytes = instr.line.heredocs.iter().map(|h| h.content.len() as u64).sum();
+        let bytes = instr
+            .line
+            .heredocs
+            .iter()
+            .map(|h| h.content.len() as u64)
+            .sum();
         return Amount::known(bytes, Confidence::Exact, "heredoc content");
     }
     let Some((_dest, sources)) = instr.args.split_last() else {
         return Amount::zero();
     };
     let sources: Vec<&str> = sources.iter().map(|w| w.text.as_str()).collect();
-    if sources.iter().any(|s| s.contains("://") || s.starts_with("git@")) {
+    if sources
+        .iter()
+        .any(|s| s.contains("://") || s.starts_with("git@"))
+    {
         return Amount::unknown("downloads from a URL: size not known before the build");
     }
     if instr.kind == Kind::Add
-        && sources
-            .iter()
-            .any(|s| [".tar", ".tgz", ".tar.gz", ".tar.xz", ".tar.bz2"].iter().any(|e| s.ends_with(e)))
+        && sources.iter().any(|s| {
+            [".tar", ".tgz", ".tar.gz", ".tar.xz", ".tar.bz2"]
+                .iter()
+                .any(|e| s.ends_with(e))
+        })
     {
         return Amount::unknown("ADD extracts this archive: its unpacked size is not known");
     }
@@ -574,7 +664,10 @@ mod tests {
 
     #[test]
     fn recommends_cost_and_kept_lists() {
-        let e = estimate_str("FROM debian:bookworm\nRUN apt-get update && apt-get install -y git\n", None);
+        let e = estimate_str(
+            "FROM debian:bookworm\nRUN apt-get update && apt-get install -y git\n",
+            None,
+        );
         let run = &e.instructions[0];
         let (saved, fewer) = run.apt[0].recommends_cost.unwrap();
         assert!(saved > 5_000_000 && fewer > 10, "{saved} {fewer}");
@@ -582,8 +675,15 @@ mod tests {
         let tree = crate::syntax::parse(text);
         let model = Model::build(text, &tree);
         let cmd = &model.instructions[1].script.as_ref().unwrap().commands[1].range;
-        assert_eq!(recommends_cost(&model, cmd), Some((saved, fewer, Confidence::Approximate)));
-        assert!(run.amount.notes.iter().any(|n| n.contains("apt lists kept")));
+        assert_eq!(
+            recommends_cost(&model, cmd),
+            Some((saved, fewer, Confidence::Approximate))
+        );
+        assert!(run
+            .amount
+            .notes
+            .iter()
+            .any(|n| n.contains("apt lists kept")));
     }
 
     #[test]
@@ -597,7 +697,10 @@ mod tests {
         assert!(!e.stages[0].ships);
         let last = e.final_image().unwrap();
         assert!(last.total.incomplete);
-        assert_eq!(last.total.display(), format!("≥ {}", crate::size::format::bytes(119_200_000)));
+        assert_eq!(
+            last.total.display(),
+            format!("≥ {}", crate::size::format::bytes(119_200_000))
+        );
     }
 
     #[test]

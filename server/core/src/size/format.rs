@@ -6,10 +6,8 @@ pub fn bytes(n: u64) -> String {
     for &(unit, name) in UNITS {
         if n >= unit {
             let v = n as f64 / unit as f64;
-            return if v >= 100.0 {
+            return if v >= 10.0 {
                 format!("{v:.0} {name}")
-            } else if v >= 10.0 {
-                format!("{:.0} {name}", v)
             } else {
                 format!("{v:.1} {name}")
             };

@@ -26,7 +26,9 @@ impl fmt::Display for RefError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             RefError::Empty => f.write_str("empty image reference"),
-            RefError::Unresolved => f.write_str("the reference uses a build argument with no default"),
+            RefError::Unresolved => {
+                f.write_str("the reference uses a build argument with no default")
+            }
             RefError::Invalid(why) => write!(f, "invalid image reference: {why}"),
         }
     }
@@ -46,9 +48,9 @@ impl ImageRef {
                     .split_once(':')
                     .ok_or(RefError::Invalid("a digest is algorithm:hex"))?;
                 let algorithm_ok = !algorithm.is_empty()
-                    && algorithm
-                        .chars()
-                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "+.-_".contains(c));
+                    && algorithm.chars().all(|c| {
+                        c.is_ascii_lowercase() || c.is_ascii_digit() || "+.-_".contains(c)
+                    });
                 if !algorithm_ok || hex.len() < 32 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
                     return Err(RefError::Invalid("malformed digest"));
                 }
@@ -157,7 +159,10 @@ mod tests {
     #[test]
     fn hosts_namespaces_ports_and_digests() {
         let r = parse("localhost:5000/team/app:1.0");
-        assert_eq!((r.registry.as_str(), r.path.as_str()), ("localhost:5000", "team/app"));
+        assert_eq!(
+            (r.registry.as_str(), r.path.as_str()),
+            ("localhost:5000", "team/app")
+        );
         assert_eq!(r.tag.as_deref(), Some("1.0"));
         assert_eq!(r.official(), None);
         let r = parse("bitnami/redis");
