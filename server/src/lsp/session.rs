@@ -8,6 +8,7 @@ use dockerlean_core::position::Encoding;
 use super::docs_link::DocsLinks;
 use super::documents::Documents;
 use super::size_settings::SizeSettings;
+use super::size_view::ContextCache;
 
 /// What `initialize` settled with the client.
 #[derive(Clone, Copy, Debug)]
@@ -20,6 +21,7 @@ pub struct Session {
     pub documents: Documents,
     pub docs_links: DocsLinks,
     pub sizes: SizeSettings,
+    pub contexts: ContextCache,
     negotiated: OnceLock<Negotiated>,
     shutdown_requested: AtomicBool,
 }
@@ -30,6 +32,7 @@ impl Session {
             documents: Documents::default(),
             docs_links,
             sizes: SizeSettings::default(),
+            contexts: ContextCache::default(),
             negotiated: OnceLock::new(),
             shutdown_requested: AtomicBool::new(false),
         }
