@@ -99,16 +99,6 @@ impl Command {
         }
         None
     }
-
-    /// The text to insert after `word` so that `flag` becomes the next argument.
-    pub fn insertion_after(&self, word: &Word, flag: &str) -> crate::finding::Edit {
-        let text = if self.json {
-            format!(", \"{flag}\"")
-        } else {
-            format!(" {flag}")
-        };
-        crate::finding::Edit::insert(word.range.end, text)
-    }
 }
 
 const SHELLS: &[&str] = &["sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"];

@@ -1,8 +1,9 @@
 //! DKL104: `apk add` without `--no-cache`.
 
-use crate::finding::{Fix, Severity};
+use crate::finding::Severity;
 use crate::model::Model;
 use crate::rules::commands::{apk_operation, removes};
+use crate::rules::fixes::insert_flag;
 use crate::rules::{Fixtures, Rule, RuleMeta, Sink};
 
 pub static RULE: Rule = Rule {
@@ -82,10 +83,7 @@ fn check(model: &Model, sink: &mut Sink) {
             {
                 continue;
             }
-            let fix = cmd.exact.then(|| Fix {
-                title: "Add `--no-cache`".to_string(),
-                edits: vec![cmd.insertion_after(add, "--no-cache")],
-            });
+            let fix = insert_flag(cmd, add, "--no-cache");
             sink.report(
                 cmd.range.clone(),
                 "`apk add` without `--no-cache` leaves the package index in /var/cache/apk in this layer",

@@ -1,8 +1,9 @@
 //! DKL102: `apt-get install` without `--no-install-recommends`.
 
-use crate::finding::{Fix, Severity};
+use crate::finding::Severity;
 use crate::model::{Kind, Model};
 use crate::rules::commands::{apt_operation, is_apt};
+use crate::rules::fixes::insert_flag;
 use crate::rules::{Fixtures, Rule, RuleMeta, Sink};
 
 pub static RULE: Rule = Rule {
@@ -71,10 +72,7 @@ fn check(model: &Model, sink: &mut Sink) {
                 continue;
             }
             let install = apt_operation(cmd).expect("is an install");
-            let fix = cmd.exact.then(|| Fix {
-                title: "Add `--no-install-recommends`".to_string(),
-                edits: vec![cmd.insertion_after(install, "--no-install-recommends")],
-            });
+            let fix = insert_flag(cmd, install, "--no-install-recommends");
             sink.report(cmd.range.clone(), message(model, &cmd.range), fix);
         }
     }

@@ -94,26 +94,121 @@ fn is_versioned(program: &str, name: &str) -> bool {
         .is_some_and(|v| v.chars().all(|c| c.is_ascii_digit() || c == '.'))
 }
 
+/// Operations of yum / dnf / microdnf that download repository metadata or packages.
+const RPM_FILLING: &[&str] = &[
+    "install",
+    "groupinstall",
+    "localinstall",
+    "reinstall",
+    "update",
+    "upgrade",
+    "downgrade",
+    "distro-sync",
+    "makecache",
+    "builddep",
+    "group",
+    "module",
+];
+
+/// For `yum …` / `dnf …` / `microdnf …` run by one of `programs`: the operation word, when it
+/// fills the package cache.
+pub fn rpm_filling<'c>(cmd: &'c Command, programs: &[&str]) -> Option<&'c Word> {
+    const VALUE_OPTIONS: &[&str] = &[
+        "-c",
+        "--config",
+        "--installroot",
+        "--releasever",
+        "-d",
+        "--debuglevel",
+        "-e",
+        "--errorlevel",
+        "-x",
+        "--exclude",
+        "--enablerepo",
+        "--disablerepo",
+        "--repo",
+        "--setopt",
+    ];
+    operation(cmd, programs, VALUE_OPTIONS).filter(|w| RPM_FILLING.contains(&w.text.as_str()))
+}
+
+/// `yum clean all`, `dnf clean all`, `microdnf clean all`: on RHEL 8 and later yum is dnf, so
+/// any of them empties the cache the others fill.
+pub fn rpm_clean_all(cmd: &Command) -> bool {
+    matches!(cmd.program(), "yum" | "dnf" | "dnf5" | "microdnf")
+        && cmd.args().iter().any(|w| w.text == "clean")
+        && cmd.args().iter().any(|w| w.text == "all")
+}
+
+/// The first operand of `cmd` when it runs one of `programs`.
+pub fn operation<'c>(
+    cmd: &'c Command,
+    programs: &[&str],
+    value_options: &[&str],
+) -> Option<&'c Word> {
+    programs
+        .contains(&cmd.program())
+        .then(|| cmd.operand(value_options).map(|(_, w)| w))
+        .flatten()
+}
+
+/// The value of `--name VALUE` or `--name=VALUE` for the first of `names` that `cmd` has.
+pub fn option_value<'c>(cmd: &'c Command, names: &[&str]) -> Option<&'c str> {
+    let args = cmd.args();
+    args.iter().enumerate().find_map(|(i, w)| {
+        names.iter().find_map(|name| {
+            if w.text == *name {
+                args.get(i + 1).map(|v| v.text.as_str())
+            } else {
+                w.text.strip_prefix(name)?.strip_prefix('=')
+            }
+        })
+    })
+}
+
 /// Whether `rm` (or `find … -delete`) in `cmd` removes something at or below `dir`.
 pub fn removes(cmd: &Command, dir: &str) -> bool {
     let dir = dir.trim_end_matches('/');
     // The path itself, something below it, or a directory above it.
-    let under = |w: &Word| {
+    removed_paths(cmd).any(|w| {
         let p = w.text.trim_end_matches('*').trim_end_matches('/');
         !p.is_empty()
             && (p == dir || p.starts_with(&format!("{dir}/")) || dir.starts_with(&format!("{p}/")))
+    })
+}
+
+/// The paths `rm` (or `find PATH … -delete` / `-exec rm` without name tests) in `cmd` removes.
+pub fn removed_paths(cmd: &Command) -> impl Iterator<Item = &Word> {
+    let args = cmd.args();
+    let paths: &[Word] = match cmd.program() {
+        "rm" => args,
+        "find" if find_deletes(cmd) && find_name(cmd).is_none() => &args[..args.len().min(1)],
+        _ => &[],
     };
-    match cmd.program() {
-        "rm" => cmd
-            .args()
-            .iter()
-            .filter(|w| !w.text.starts_with('-'))
-            .any(under),
-        "find" => {
-            cmd.args().first().is_some_and(under) && cmd.args().iter().any(|w| w.text == "-delete")
-        }
-        _ => false,
-    }
+    paths.iter().filter(|w| !w.text.starts_with('-'))
+}
+
+/// For `find BASE … -name NAME … -delete` (or `-exec rm`): BASE and NAME, the entries it
+/// removes being those named NAME below BASE.
+pub fn find_named_removal(cmd: &Command) -> Option<(&str, &str)> {
+    let base = cmd.args().first().filter(|w| !w.text.starts_with('-'))?;
+    (cmd.program() == "find" && find_deletes(cmd))
+        .then(|| Some((base.text.as_str(), find_name(cmd)?)))
+        .flatten()
+}
+
+fn find_deletes(cmd: &Command) -> bool {
+    cmd.args()
+        .iter()
+        .any(|w| w.text == "-delete" || w.text == "rm" || w.text.ends_with("/rm"))
+}
+
+fn find_name(cmd: &Command) -> Option<&str> {
+    let args = cmd.args();
+    let at = args
+        .iter()
+        .position(|w| matches!(w.text.as_str(), "-name" | "-iname" | "-path" | "-regex"))?;
+    args.get(at + 1).map(|w| w.text.as_str())
 }
 
 #[cfg(test)]
@@ -160,6 +255,40 @@ mod tests {
             "install"
         ));
         assert!(!is_apt(&cmd(&["apt-get", "update"]), "install"));
+    }
+
+    #[test]
+    fn rpm_operations_and_option_values() {
+        let install = cmd(&["dnf", "--setopt", "x=1", "-y", "install", "a"]);
+        assert_eq!(
+            rpm_filling(&install, &["dnf"]).map(|w| w.text.as_str()),
+            Some("install")
+        );
+        assert!(rpm_filling(&install, &["yum"]).is_none());
+        assert!(rpm_filling(&cmd(&["dnf", "remove", "a"]), &["dnf"]).is_none());
+        assert!(rpm_clean_all(&cmd(&["microdnf", "clean", "all"])));
+        assert!(!rpm_clean_all(&cmd(&["yum", "clean", "packages"])));
+        let npm = cmd(&["npm", "ci", "--cache=/c", "--prefix", "/p"]);
+        assert_eq!(option_value(&npm, &["--cache"]), Some("/c"));
+        assert_eq!(option_value(&npm, &["--prefix"]), Some("/p"));
+        assert_eq!(option_value(&npm, &["--registry"]), None);
+    }
+
+    #[test]
+    fn find_removes_its_base_only_without_name_tests() {
+        let all = cmd(&["find", "/var/lib/apt/lists", "-type", "f", "-delete"]);
+        assert!(removes(&all, "/var/lib/apt/lists"));
+        let named = cmd(&["find", "/usr/local", "-name", "*.pyc", "-delete"]);
+        assert!(!removes(&named, "/usr/local/bundle/cache"));
+        assert_eq!(find_named_removal(&named), Some(("/usr/local", "*.pyc")));
+        let exec = cmd(&[
+            "find", "/v", "-name", "cache", "-exec", "rm", "-rf", "{}", "+",
+        ]);
+        assert_eq!(find_named_removal(&exec), Some(("/v", "cache")));
+        assert_eq!(
+            find_named_removal(&cmd(&["find", "/v", "-name", "x"])),
+            None
+        );
     }
 
     #[test]

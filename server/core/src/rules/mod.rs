@@ -8,12 +8,28 @@ mod add_local_files;
 mod apk_cache;
 mod apt_lists;
 mod apt_recommends;
+mod bundle_cache;
+mod caches;
+mod cargo_cache;
 pub(crate) mod commands;
+mod conda_cache;
+mod dnf_cache;
 mod fixes;
+mod gem_docs;
+mod go_cache;
+mod gradle_cache;
+mod maven_cache;
+mod npm_cache;
 mod pip_cache;
+mod pnpm_store;
 mod sink;
 #[cfg(test)]
 mod testing;
+mod useradd_lastlog;
+mod uv_cache;
+mod yarn_cache;
+mod yum_cache;
+mod zypper_cache;
 
 pub mod syntax;
 
@@ -57,6 +73,21 @@ pub static RULES: &[&Rule] = &[
     &apt_recommends::RULE,
     &apt_lists::RULE,
     &apk_cache::RULE,
+    &yum_cache::RULE,
+    &dnf_cache::RULE,
+    &zypper_cache::RULE,
+    &npm_cache::RULE,
+    &yarn_cache::RULE,
+    &pnpm_store::RULE,
+    &gem_docs::RULE,
+    &bundle_cache::RULE,
+    &conda_cache::RULE,
+    &uv_cache::RULE,
+    &go_cache::RULE,
+    &cargo_cache::RULE,
+    &maven_cache::RULE,
+    &gradle_cache::RULE,
+    &useradd_lastlog::RULE,
     &add_local_files::RULE,
 ];
 

@@ -1,8 +1,9 @@
 //! DKL101: `pip install` without `--no-cache-dir`.
 
-use crate::finding::{Fix, Severity};
+use crate::finding::Severity;
 use crate::model::Model;
 use crate::rules::commands::pip_install;
+use crate::rules::fixes::insert_flag;
 use crate::rules::{Fixtures, Rule, RuleMeta, Sink};
 
 pub static RULE: Rule = Rule {
@@ -95,10 +96,7 @@ fn check(model: &Model, sink: &mut Sink) {
             {
                 continue;
             }
-            let fix = cmd.exact.then(|| Fix {
-                title: "Add `--no-cache-dir`".to_string(),
-                edits: vec![cmd.insertion_after(install, "--no-cache-dir")],
-            });
+            let fix = insert_flag(cmd, install, "--no-cache-dir");
             sink.report(
                 cmd.range.clone(),
                 "`pip install` keeps its download cache in this layer (often tens of MB, more with large wheels): add `--no-cache-dir`",
