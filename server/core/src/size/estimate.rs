@@ -386,7 +386,13 @@ pub fn estimate(model: &Model, context: Option<&dyn ContextFiles>) -> ImageEstim
                 });
                 (BaseInfo::Stage(*b), stages[*b].total.clone(), set)
             }
-            Base::Image(reference) => image_base(table, reference),
+            Base::Image(reference) => {
+                let platform = model.instructions[stage.from]
+                    .flag("platform")
+                    .and_then(|f| f.value.as_deref())
+                    .filter(|p| !p.contains('$'));
+                image_base(table, reference, platform)
+            }
         };
         let mut layers = Amount::nothing();
         let mut lists_present = false;
@@ -420,7 +426,12 @@ pub fn estimate(model: &Model, context: Option<&dyn ContextFiles>) -> ImageEstim
     }
 }
 
-fn image_base(table: &base_images::Table, reference: &str) -> (BaseInfo, Amount, Option<BaseSet>) {
+/// The base image's size for `platform` (a literal `--platform`), else for linux/amd64.
+fn image_base(
+    table: &base_images::Table,
+    reference: &str,
+    platform: Option<&str>,
+) -> (BaseInfo, Amount, Option<BaseSet>) {
     let info = |row: Option<Row>, missing: Option<String>| BaseInfo::Image {
         reference: reference.to_string(),
         row,
@@ -441,7 +452,12 @@ fn image_base(table: &base_images::Table, reference: &str) -> (BaseInfo, Amount,
         let why = format!("{reference} is not an official Docker Hub image: no size data");
         return (info(None, Some(why.clone())), Amount::unknown(why), None);
     };
-    let found = table.find(image, &tag).and_then(|f| f.amd64().cloned());
+    let found = table.find(image, &tag).and_then(|f| {
+        platform
+            .and_then(|p| f.platform(p))
+            .or_else(|| f.amd64())
+            .cloned()
+    });
     let Some(row) = found else {
         let why = format!(
             "{image}:{tag} is not in the size table (snapshot {})",
@@ -454,14 +470,18 @@ fn image_base(table: &base_images::Table, reference: &str) -> (BaseInfo, Amount,
         OnDisk::Recorded { bytes, .. } => Amount::known(
             bytes,
             Confidence::Approximate,
-            format!("{image}:{tag} on disk (linux/amd64, build of {})", row.date),
+            format!(
+                "{image}:{tag} on disk ({}, build of {})",
+                row.platform, row.date
+            ),
         ),
         OnDisk::Estimated { typical, .. } => Amount::known(
             typical,
             Confidence::Approximate,
             format!(
-                "{image}:{tag} on disk estimated as 2.7 × its {} download (linux/amd64, build of {})",
+                "{image}:{tag} on disk estimated as 2.7 × its {} download ({}, build of {})",
                 crate::size::format::bytes(row.compressed),
+                row.platform,
                 row.date
             ),
         ),
@@ -478,7 +498,14 @@ fn image_base(table: &base_images::Table, reference: &str) -> (BaseInfo, Amount,
             "ubuntu",
         ]
         .contains(&image);
-    let set = debian_like.then(|| base_set(image, &tag, row.distro));
+    let set = debian_like.then(|| {
+        let mut set = base_set(image, &tag, row.distro);
+        if row.platform != "linux/amd64" {
+            set.confidence = set.confidence.max(Confidence::Rough);
+            set.note.push_str("; package sizes are amd64's");
+        }
+        set
+    });
     (info(Some(row.clone()), None), amount, set)
 }
 
@@ -701,6 +728,18 @@ mod tests {
             last.total.display(),
             format!("≥ {}", crate::size::format::bytes(119_200_000))
         );
+    }
+
+    #[test]
+    fn the_platform_flag_picks_the_row() {
+        let e = estimate_str("FROM --platform=linux/arm64 alpine:3.23\n", None);
+        let BaseInfo::Image { row: Some(row), .. } = &e.stages[0].base else {
+            panic!("alpine:3.23 is in the table");
+        };
+        assert_eq!(row.platform, "linux/arm64/v8");
+        assert!(e.stages[0].base_amount.notes[0].contains("linux/arm64/v8"));
+        let e = estimate_str("FROM --platform=$BUILDPLATFORM alpine:3.23\n", None);
+        assert!(e.stages[0].base_amount.notes[0].contains("linux/amd64"));
     }
 
     #[test]
