@@ -9,7 +9,7 @@ debootstrap (`apt-get install debootstrap`) and network access to deb.debian.org
 The chroot is set up the way ../shared/data/layer-truth was measured and the official
 debian:bookworm-slim image is built: `debootstrap --variant=minbase bookworm`, apt configured
 like the official images (docker-clean: no .deb files or binary caches kept; gzip-compressed
-indexes) and the slim image's dpkg path excludes (docs, man pages, translations). Each set is
+indexes, no translations) and the slim image's dpkg path excludes (docs, man pages, translations). Each set is
 installed in a fresh copy of that chroot after `apt-get update`; the layer is the bytes of the
 regular files (and symlink targets' lengths) added or changed by the RUN, as an overlay layer
 stores them, measured with the lists kept and removed.
@@ -38,6 +38,7 @@ Dir::Cache::pkgcache "";
 Dir::Cache::srcpkgcache "";
 """
 GZIP_INDEXES = 'Acquire::GzipIndexes "true";\nAcquire::CompressionTypes::Order:: "gz";\n'
+NO_LANGUAGES = 'Acquire::Languages "none";\n'
 SLIM_EXCLUDES = """path-exclude /usr/share/doc/*
 path-include /usr/share/doc/*/copyright
 path-exclude /usr/share/man/*
@@ -82,15 +83,17 @@ def chroot(root, script):
 
 def base(work):
     root = os.path.join(work, "base")
-    if os.path.exists(os.path.join(root, "etc/debian_version")):
-        return root
-    run(["debootstrap", "--variant=minbase", "bookworm", root, "http://deb.debian.org/debian"])
-    with open(os.path.join(root, "etc/apt/apt.conf.d/docker-clean"), "w") as f:
-        f.write(DOCKER_CLEAN)
-    with open(os.path.join(root, "etc/apt/apt.conf.d/docker-gzip-indexes"), "w") as f:
-        f.write(GZIP_INDEXES)
-    with open(os.path.join(root, "etc/dpkg/dpkg.cfg.d/docker"), "w") as f:
-        f.write(SLIM_EXCLUDES)
+    if not os.path.exists(os.path.join(root, "etc/debian_version")):
+        run(["debootstrap", "--variant=minbase", "bookworm", root,
+             "http://deb.debian.org/debian"])
+    # The official images' apt and dpkg configuration (rewritten on every run, so a chroot
+    # left by an older version of this script is brought up to date).
+    for path, text in [("etc/apt/apt.conf.d/docker-clean", DOCKER_CLEAN),
+                       ("etc/apt/apt.conf.d/docker-gzip-indexes", GZIP_INDEXES),
+                       ("etc/apt/apt.conf.d/docker-no-languages", NO_LANGUAGES),
+                       ("etc/dpkg/dpkg.cfg.d/docker", SLIM_EXCLUDES)]:
+        with open(os.path.join(root, path), "w") as f:
+            f.write(text)
     chroot(root, "find /usr/share/doc -mindepth 2 ! -name copyright -delete; "
                  "rm -rf /usr/share/man/* /usr/share/info/* /usr/share/locale/*; "
                  "rm -rf /var/lib/apt/lists/*")
