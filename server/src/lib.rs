@@ -1,5 +1,6 @@
 //! The `dockerlean` shells over `dockerlean-core`: the command line and the language server.
 
+mod build_context;
 pub mod cli;
 pub mod context;
 pub mod lsp;

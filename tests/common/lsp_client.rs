@@ -110,6 +110,37 @@ impl LspClient {
         response["result"].clone()
     }
 
+    /// `initialize` with `capabilities` and `initializationOptions`, then `initialized`.
+    pub fn initialize_with_options(&mut self, capabilities: Value, options: Value) -> Value {
+        let response = self.request(
+            "initialize",
+            json!({
+                "processId": null,
+                "rootUri": null,
+                "capabilities": capabilities,
+                "initializationOptions": options,
+            }),
+        );
+        self.notify("initialized", json!({}));
+        response["result"].clone()
+    }
+
+    /// A request about a position of `uri`; returns its `result`.
+    pub fn at_position(&mut self, method: &str, uri: &str, line: u32, character: u32) -> Value {
+        let response = self.request(
+            method,
+            json!({
+                "textDocument": { "uri": uri },
+                "position": { "line": line, "character": character },
+            }),
+        );
+        assert!(
+            response.get("error").is_none(),
+            "{method} failed: {response}"
+        );
+        response["result"].clone()
+    }
+
     pub fn did_open(&mut self, uri: &str, version: i64, text: &str) {
         let document =
             json!({ "uri": uri, "languageId": "dockerfile", "version": version, "text": text });

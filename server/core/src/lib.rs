@@ -14,6 +14,7 @@ pub mod position;
 mod queries;
 pub mod refactor;
 pub mod rules;
+pub mod size;
 pub mod source;
 pub mod suppress;
 pub mod syntax;

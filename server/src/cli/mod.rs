@@ -1,4 +1,4 @@
-//! The command line: `check`, `fix`, `lsp`, `rules`, `explain`.
+//! The command line: `check`, `fix`, `size`, `lsp`, `rules`, `explain`.
 
 mod check;
 mod config;
@@ -8,6 +8,7 @@ mod input;
 mod output;
 mod report;
 mod rules_cmd;
+mod size;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -51,6 +52,22 @@ enum Command {
     },
     /// Print the documentation of a rule, given its code, name or hadolint code.
     Explain { rule: String },
+    /// Estimate what each instruction adds and what the image weighs; exit 1 over the budget.
+    Size(SizeArgs),
+}
+
+#[derive(Args)]
+struct SizeArgs {
+    /// A Dockerfile, or a directory holding one; its directory is the build context.
+    #[arg(default_value = ".")]
+    path: PathBuf,
+
+    /// The most the final image may weigh (300MB, 1.2GB, 512MiB).
+    #[arg(long, value_parser = size::parse_budget)]
+    budget: Option<u64>,
+
+    #[arg(long, value_enum, default_value_t = size::SizeFormat::Text)]
+    format: size::SizeFormat,
 }
 
 #[derive(Args)]
@@ -155,6 +172,9 @@ pub fn main() -> ExitCode {
         Some(Command::Fix(args)) => fix::run(&args),
         Some(Command::Rules { format }) => rules_cmd::list(format).map(|()| 0),
         Some(Command::Explain { rule }) => rules_cmd::explain(&rule).map(|()| 0),
+        Some(Command::Size(args)) => {
+            size::run(&args).map(|over| if over { EXIT_FINDINGS } else { 0 })
+        }
     };
     match outcome {
         Ok(code) => ExitCode::from(code),

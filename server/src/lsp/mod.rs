@@ -2,15 +2,22 @@
 
 mod actions;
 mod code_actions;
+mod code_lens;
+mod completion;
 mod config;
 mod convert;
 mod diagnostics;
 mod docs_link;
 mod documents;
 mod fix_all;
+mod hover;
+mod inlay;
 mod refactor;
 mod server;
 mod session;
+mod size_handlers;
+mod size_settings;
+mod size_view;
 mod text_sync;
 
 use std::sync::Arc;

@@ -14,12 +14,18 @@ use tower_lsp_server::ls_types::{
     ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind,
     TextDocumentSyncOptions, Uri,
 };
+use tower_lsp_server::ls_types::{
+    CodeLens, CodeLensOptions, CodeLensParams, CompletionOptions, CompletionParams,
+    CompletionResponse, Hover, HoverParams, HoverProviderCapability, InlayHint, InlayHintParams,
+    MarkupKind, OneOf,
+};
 use tower_lsp_server::{Client, LanguageServer};
 
 use super::actions::code_actions;
 use super::config::{self, effective, problem_diagnostic};
 use super::diagnostics::diagnostic;
 use super::session::{Negotiated, Session};
+use super::size_handlers;
 use super::{convert, fix_all};
 
 pub struct Backend {
@@ -100,6 +106,7 @@ impl Backend {
             Ok(values) => {
                 let value = values.into_iter().next().unwrap_or_default();
                 self.session.editor_settings.set(&value);
+                self.session.sizes.update(&value);
             }
             Err(err) => eprintln!("dockerlean: workspace/configuration failed: {err}"),
         }
@@ -144,6 +151,16 @@ impl LanguageServer for Backend {
                     .as_ref()
                     .is_some_and(|ops| ops.contains(&ResourceOperationKind::Create))
         });
+        let markdown = capabilities
+            .text_document
+            .as_ref()
+            .and_then(|t| t.hover.as_ref())
+            .and_then(|h| h.content_format.as_ref())
+            .is_some_and(|formats| formats.contains(&MarkupKind::Markdown));
+        self.session.sizes.set_markdown(markdown);
+        if let Some(options) = &params.initialization_options {
+            self.session.sizes.update(options);
+        }
         self.session.negotiate(Negotiated {
             encoding,
             related_information,
@@ -169,6 +186,15 @@ impl LanguageServer for Backend {
                         ..CodeActionOptions::default()
                     },
                 )),
+                hover_provider: Some(HoverProviderCapability::Simple(true)),
+                completion_provider: Some(CompletionOptions {
+                    trigger_characters: Some(vec![":".to_owned(), "=".to_owned(), " ".to_owned()]),
+                    ..CompletionOptions::default()
+                }),
+                inlay_hint_provider: Some(OneOf::Left(true)),
+                code_lens_provider: Some(CodeLensOptions {
+                    resolve_provider: Some(false),
+                }),
                 ..ServerCapabilities::default()
             },
             server_info: Some(ServerInfo {
@@ -231,5 +257,23 @@ impl LanguageServer for Backend {
             Error::internal_error()
         })?;
         Ok(Some(actions))
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let at = params.text_document_position_params;
+        size_handlers::hover(&self.session, at.text_document.uri, at.position).await
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        let at = params.text_document_position;
+        size_handlers::completion(&self.session, at.text_document.uri, at.position).await
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        size_handlers::inlay_hints(&self.session, params.text_document.uri, params.range).await
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        size_handlers::code_lenses(&self.session, params.text_document.uri).await
     }
 }

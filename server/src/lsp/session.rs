@@ -8,6 +8,8 @@ use dockerlean_core::position::Encoding;
 use super::config::EditorSettings;
 use super::docs_link::DocsLinks;
 use super::documents::Documents;
+use super::size_settings::SizeSettings;
+use super::size_view::ContextCache;
 
 /// What `initialize` settled with the client.
 #[derive(Clone, Copy, Debug)]
@@ -25,6 +27,8 @@ pub struct Session {
     pub editor_settings: EditorSettings,
     /// Whether the client answers `workspace/configuration`.
     pub pulls_configuration: AtomicBool,
+    pub sizes: SizeSettings,
+    pub contexts: ContextCache,
     negotiated: OnceLock<Negotiated>,
     shutdown_requested: AtomicBool,
 }
@@ -36,6 +40,8 @@ impl Session {
             docs_links,
             editor_settings: EditorSettings::default(),
             pulls_configuration: AtomicBool::new(false),
+            sizes: SizeSettings::default(),
+            contexts: ContextCache::default(),
             negotiated: OnceLock::new(),
             shutdown_requested: AtomicBool::new(false),
         }

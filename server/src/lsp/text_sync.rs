@@ -1,4 +1,4 @@
-//! Applies text synchronisation notifications in the order they arrive.
+//! Applies text synchronisation notifications (and settings changes) in the order they arrive.
 //!
 //! tower-lsp-server hands every message's future to `buffer_unordered`, so handlers run
 //! concurrently and nothing promises that `didChange` handlers start in arrival order. The
@@ -45,6 +45,12 @@ impl<S> InOrderTextSync<S> {
             "textDocument/didClose" => {
                 if let Some(p) = params::<DidCloseTextDocumentParams>(request) {
                     self.session.documents.close(&p.text_document.uri);
+                }
+            }
+            // Settings too, so that the requests after the notification see them.
+            "workspace/didChangeConfiguration" => {
+                if let Some(settings) = request.params().and_then(|p| p.get("settings")) {
+                    self.session.sizes.update(settings);
                 }
             }
             _ => {}

@@ -73,12 +73,23 @@ fn check(model: &Model, sink: &mut Sink) {
             }
             let install = apt_operation(cmd).expect("is an install");
             let fix = insert_flag(cmd, install, "--no-install-recommends");
-            sink.report(
-                cmd.range.clone(),
-                "`apt-get install` without `--no-install-recommends` also installs recommended packages (often hundreds of MB)",
-                fix,
-            );
+            sink.report(cmd.range.clone(), message(model, &cmd.range), fix);
         }
+    }
+}
+
+/// States what the recommends cost for this very command where the Debian data covers it.
+fn message(model: &Model, command: &std::ops::Range<usize>) -> String {
+    const LEAD: &str =
+        "`apt-get install` without `--no-install-recommends` also installs recommended packages";
+    match crate::size::estimate::recommends_cost(model, command) {
+        Some((bytes, packages, confidence)) if packages > 0 => format!(
+            "{LEAD}: {}{} in {packages} packages here that `--no-install-recommends` leaves out (Debian bookworm data)",
+            confidence.sign(),
+            crate::size::format::bytes(bytes)
+        ),
+        Some(_) => format!("{LEAD} (none here: the base already has what these recommend, by Debian bookworm data)"),
+        None => format!("{LEAD} (often hundreds of MB)"),
     }
 }
 

@@ -14,7 +14,7 @@ mod build_toolchain;
 mod bundle_cache;
 mod caches;
 mod cargo_cache;
-mod commands;
+pub(crate) mod commands;
 mod conda_cache;
 mod consecutive_runs;
 mod context_files;

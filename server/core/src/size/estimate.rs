@@ -1,0 +1,756 @@
+//! What each instruction adds to the image, and what each stage and the final image weigh,
+//! from the shipped data only: the base-image table, the Debian package table (apt installs),
+//! and the build context's files (COPY / ADD). Everything else is `Unknown`, never guessed.
+
+use std::collections::HashSet;
+
+use crate::model::{Base, Command, Instruction, Kind, Model};
+use crate::rules::commands::{apt_operation, is_apt, removes};
+use crate::size::base_images::{self, OnDisk, Row};
+use crate::size::context::{self, ContextFiles};
+use crate::size::debian::{self, PackageId};
+use crate::size::image_ref::ImageRef;
+
+/// How far a number can be trusted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    /// Counted from real files or recorded in the table.
+    Exact,
+    /// An estimate from real data (`≈`); the estimator's error is in the README.
+    Approximate,
+    /// Real data of a near, not the same, case (e.g. bookworm packages on a trixie base).
+    Rough,
+    Unknown,
+}
+
+impl Confidence {
+    /// The sign put before a number.
+    pub fn sign(self) -> &'static str {
+        match self {
+            Confidence::Exact => "",
+            Confidence::Approximate => "≈ ",
+            Confidence::Rough => "~ ",
+            Confidence::Unknown => "? ",
+        }
+    }
+}
+
+/// A size with what is known about it. `bytes` is what is known; `incomplete` says that parts
+/// of it could not be sized (so the true value is larger).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Amount {
+    pub bytes: Option<u64>,
+    pub confidence: Confidence,
+    pub incomplete: bool,
+    /// Where the number comes from, or why there is none.
+    pub notes: Vec<String>,
+}
+
+impl Amount {
+    pub fn unknown(note: impl Into<String>) -> Amount {
+        Amount {
+            bytes: None,
+            confidence: Confidence::Unknown,
+            incomplete: true,
+            notes: vec![note.into()],
+        }
+    }
+
+    fn known(bytes: u64, confidence: Confidence, note: impl Into<String>) -> Amount {
+        Amount {
+            bytes: Some(bytes),
+            confidence,
+            incomplete: false,
+            notes: vec![note.into()],
+        }
+    }
+
+    fn zero() -> Amount {
+        Amount {
+            bytes: Some(0),
+            ..Amount::nothing()
+        }
+    }
+
+    /// The start of a sum: no parts yet (see [`Amount::finish`]).
+    fn nothing() -> Amount {
+        Amount {
+            bytes: None,
+            confidence: Confidence::Exact,
+            incomplete: false,
+            notes: Vec::new(),
+        }
+    }
+
+    /// A sum with no unknown parts and no known ones is zero.
+    fn finish(mut self) -> Amount {
+        if self.bytes.is_none() && !self.incomplete {
+            self.bytes = Some(0);
+        }
+        self
+    }
+
+    /// The sum: known parts add up, the confidence is the weakest, unknown parts mark it
+    /// incomplete.
+    fn add(&mut self, other: Amount) {
+        (self.bytes, self.confidence) = match (self.bytes, other.bytes) {
+            (Some(a), Some(b)) => (Some(a + b), self.confidence.max(other.confidence)),
+            (None, Some(b)) => (Some(b), other.confidence),
+            (Some(a), None) => (Some(a), self.confidence),
+            (None, None) => (None, self.confidence.max(other.confidence)),
+        };
+        self.incomplete |= other.incomplete;
+        self.notes.extend(other.notes);
+    }
+
+    /// `≈ 12 MB`, `≥ 12 MB`, `?`.
+    pub fn display(&self) -> String {
+        match self.bytes {
+            None => "?".to_string(),
+            Some(b) if self.incomplete => format!("≥ {}", crate::size::format::bytes(b)),
+            Some(b) => format!(
+                "{}{}",
+                self.confidence.sign(),
+                crate::size::format::bytes(b)
+            ),
+        }
+    }
+
+    /// `+12 MB`, `+≈12 MB`, `+12 MB + ?`, `+? MB`: for inlay hints.
+    pub fn delta(&self) -> String {
+        match self.bytes {
+            None => "+? MB".to_string(),
+            Some(b) => {
+                let sign = self.confidence.sign().trim_end();
+                let tail = if self.incomplete { " + ?" } else { "" };
+                format!("+{sign}{}{tail}", crate::size::format::bytes(b))
+            }
+        }
+    }
+}
+
+/// For an apt install: what it installs and what `--no-install-recommends` would save.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AptInstall {
+    pub command: std::ops::Range<usize>,
+    pub packages: usize,
+    pub bytes: u64,
+    pub recommends: bool,
+    /// With recommends on: (bytes, packages) fewer without them.
+    pub recommends_cost: Option<(u64, usize)>,
+    pub unknown: Vec<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct InstructionEstimate {
+    pub index: usize,
+    pub amount: Amount,
+    pub apt: Vec<AptInstall>,
+}
+
+#[derive(Clone, Debug)]
+pub enum BaseInfo {
+    Scratch,
+    Stage(usize),
+    Image {
+        reference: String,
+        row: Option<Row>,
+        /// Why there is no row.
+        missing: Option<String>,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub struct StageEstimate {
+    pub stage: usize,
+    pub base: BaseInfo,
+    pub base_amount: Amount,
+    /// The sum of the stage's own instructions.
+    pub layers: Amount,
+    pub total: Amount,
+    /// Whether this stage is the final image.
+    pub is_final: bool,
+    /// Whether its layers are in the final image (it is the final stage or one it is built FROM).
+    pub ships: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct ImageEstimate {
+    pub instructions: Vec<InstructionEstimate>,
+    pub stages: Vec<StageEstimate>,
+}
+
+impl ImageEstimate {
+    pub fn final_image(&self) -> Option<&StageEstimate> {
+        self.stages.iter().find(|s| s.is_final)
+    }
+
+    pub fn instruction(&self, index: usize) -> Option<&InstructionEstimate> {
+        self.instructions.iter().find(|e| e.index == index)
+    }
+}
+
+/// Installed-Size counts disk blocks (each file rounded up) while a layer stores file bytes,
+/// and the official images drop docs, man pages and translations: measured layers are smaller
+/// than the Installed-Size sum. Fitted on ../shared/data/layer-truth/measured.tsv (README).
+const INSTALLED_TO_LAYER: f64 = 0.94;
+/// Python packages: the byte code their postinst compiles is in the layer but not in
+/// Installed-Size. Fitted on the same table (python3 python3-pip).
+const BYTE_CODE_PER_INSTALLED: f64 = 0.75;
+/// `/var/lib/apt/lists` after `apt-get update` on bookworm amd64 with the gzip-compressed
+/// indexes the official images configure (measured.tsv `apt_lists_bytes`).
+pub const APT_LISTS_BYTES: u64 = 19_862_064;
+const APT_LISTS: &str = "/var/lib/apt/lists";
+
+/// The layer bytes of a set of new packages.
+pub fn layer_bytes(packages: &debian::Packages, new: &[PackageId]) -> u64 {
+    let (mut plain, mut python) = (0u64, 0u64);
+    for &id in new {
+        let p = packages.get(id);
+        plain += p.installed;
+        if p.byte_compiled {
+            python += p.installed;
+        }
+    }
+    (plain as f64 * INSTALLED_TO_LAYER + python as f64 * BYTE_CODE_PER_INSTALLED) as u64
+}
+
+/// Programs whose effect on a layer is negligible (metadata, links, small config files).
+const NEGLIGIBLE: &[&str] = &[
+    "echo",
+    "printf",
+    "mkdir",
+    "rm",
+    "rmdir",
+    "ln",
+    "chmod",
+    "chown",
+    "chgrp",
+    "cd",
+    "set",
+    "export",
+    "true",
+    "false",
+    ":",
+    "test",
+    "[",
+    "useradd",
+    "groupadd",
+    "adduser",
+    "addgroup",
+    "usermod",
+    "sed",
+    "touch",
+    "mv",
+    "ls",
+    "cat",
+    "id",
+    "whoami",
+    "sleep",
+    "unset",
+    "exit",
+    "update-ca-certificates",
+    "ldconfig",
+    "locale-gen",
+    "dpkg-reconfigure",
+];
+
+/// Which Debian package set a base image has, and how sure the match is.
+struct BaseSet {
+    packages: HashSet<PackageId>,
+    confidence: Confidence,
+    note: String,
+}
+
+fn base_set(image: &str, tag: &str, distro: Option<&str>) -> BaseSet {
+    let packages = debian::packages();
+    let bookworm = distro == Some("bookworm") || tag.contains("bookworm");
+    let set = if image == "buildpack-deps" {
+        if tag.contains("curl") {
+            "buildpack-deps:bookworm-curl"
+        } else if tag.contains("scm") {
+            "buildpack-deps:bookworm-scm"
+        } else {
+            "buildpack-deps:bookworm"
+        }
+    } else if image == "debian" || tag.contains("slim") {
+        "debian:bookworm"
+    } else {
+        // The full python/node/ruby/golang/… images are built on buildpack-deps.
+        "buildpack-deps:bookworm"
+    };
+    let (confidence, note) = if bookworm {
+        (
+            Confidence::Approximate,
+            format!(
+                "Debian bookworm package data ({}), base ≈ {set}",
+                packages.date
+            ),
+        )
+    } else {
+        let what = distro.map_or("not known to be Debian bookworm".to_string(), |d| {
+            format!("built on {d}")
+        });
+        (
+            Confidence::Rough,
+            format!(
+                "the base is {what}; estimated with Debian bookworm package data ({}), base ≈ {set}",
+                packages.date
+            ),
+        )
+    };
+    BaseSet {
+        packages: packages.base(set).unwrap_or_default(),
+        confidence,
+        note,
+    }
+}
+
+/// The package names of an `apt-get install` (versions and releases dropped), or `None` when
+/// it installs local `.deb` files or names built at run time.
+fn apt_packages(cmd: &Command) -> Option<Vec<String>> {
+    const VALUE_OPTIONS: &[&str] = &[
+        "-o",
+        "-t",
+        "-c",
+        "--option",
+        "--target-release",
+        "--config-file",
+        "-a",
+    ];
+    let install = apt_operation(cmd)?;
+    let mut names = Vec::new();
+    let mut skip = false;
+    for w in cmd
+        .args()
+        .iter()
+        .skip_while(|w| !std::ptr::eq(*w, install))
+        .skip(1)
+    {
+        if std::mem::take(&mut skip) {
+            continue;
+        }
+        if w.text.starts_with('-') {
+            skip = VALUE_OPTIONS.contains(&w.text.as_str());
+            continue;
+        }
+        if w.text.contains(['$', '/', '*', '`']) {
+            return None;
+        }
+        let name = w.text.split(['=', ':']).next().unwrap_or_default();
+        names.push(name.to_string());
+    }
+    Some(names)
+}
+
+fn recommends_off(cmd: &Command) -> bool {
+    cmd.has_flag("--no-install-recommends")
+        || cmd.args().iter().any(|w| {
+            let s = w.text.to_ascii_lowercase();
+            s.contains("apt::install-recommends") && (s.ends_with("=false") || s.ends_with("=0"))
+        })
+}
+
+/// What leaving out Recommends would save for the apt install at `command` (a command range
+/// of a RUN), with the estimate's confidence: (bytes, packages, confidence).
+pub fn recommends_cost(
+    model: &Model,
+    command: &std::ops::Range<usize>,
+) -> Option<(u64, usize, Confidence)> {
+    let e = estimate(model, None);
+    e.instructions.iter().find_map(|i| {
+        let apt = i.apt.iter().find(|a| &a.command == command)?;
+        let (bytes, packages) = apt.recommends_cost?;
+        Some((bytes, packages, i.amount.confidence))
+    })
+}
+
+/// Estimates every instruction, stage and the final image. `context` is the build context, or
+/// `None` when it is not known (COPY / ADD from it are then unknown).
+pub fn estimate(model: &Model, context: Option<&dyn ContextFiles>) -> ImageEstimate {
+    let table = base_images::table();
+    let mut instructions = Vec::new();
+    let mut stages: Vec<StageEstimate> = Vec::new();
+    // Per stage: the Debian packages installed at its end (None: not a Debian-like stage).
+    let mut installed: Vec<Option<BaseSet>> = Vec::new();
+    let last = model.stages.len().checked_sub(1);
+    for stage in &model.stages {
+        let (base, base_amount, mut set) = match &stage.base {
+            Base::Scratch => (BaseInfo::Scratch, Amount::zero(), None),
+            Base::Stage(b) => {
+                let set = installed[*b].as_ref().map(|s| BaseSet {
+                    packages: s.packages.clone(),
+                    confidence: s.confidence,
+                    note: s.note.clone(),
+                });
+                (BaseInfo::Stage(*b), stages[*b].total.clone(), set)
+            }
+            Base::Image(reference) => {
+                let platform = model.instructions[stage.from]
+                    .flag("platform")
+                    .and_then(|f| f.value.as_deref())
+                    .filter(|p| !p.contains('$'));
+                image_base(table, reference, platform)
+            }
+        };
+        let mut layers = Amount::nothing();
+        let mut lists_present = false;
+        for index in stage.body.clone() {
+            let instr = &model.instructions[index];
+            let (amount, apt) = match instr.kind {
+                Kind::Run => run_amount(model, instr, &mut set, &mut lists_present),
+                Kind::Copy | Kind::Add => (copy_amount(instr, context), Vec::new()),
+                _ => continue,
+            };
+            layers.add(amount.clone());
+            instructions.push(InstructionEstimate { index, amount, apt });
+        }
+        let layers = layers.finish();
+        let mut total = base_amount.clone();
+        total.add(layers.clone());
+        installed.push(set);
+        stages.push(StageEstimate {
+            stage: stage.index,
+            base,
+            base_amount,
+            layers,
+            total,
+            is_final: Some(stage.index) == last,
+            ships: stage.ships_layers,
+        });
+    }
+    ImageEstimate {
+        instructions,
+        stages,
+    }
+}
+
+/// The base image's size for `platform` (a literal `--platform`), else for linux/amd64.
+fn image_base(
+    table: &base_images::Table,
+    reference: &str,
+    platform: Option<&str>,
+) -> (BaseInfo, Amount, Option<BaseSet>) {
+    let info = |row: Option<Row>, missing: Option<String>| BaseInfo::Image {
+        reference: reference.to_string(),
+        row,
+        missing,
+    };
+    let parsed = match ImageRef::parse(reference) {
+        Ok(r) => r,
+        Err(e) => {
+            return (
+                info(None, Some(e.to_string())),
+                Amount::unknown(e.to_string()),
+                None,
+            )
+        }
+    };
+    let tag = parsed.tag_or_latest().to_string();
+    let Some(image) = parsed.official() else {
+        let why = format!("{reference} is not an official Docker Hub image: no size data");
+        return (info(None, Some(why.clone())), Amount::unknown(why), None);
+    };
+    let found = table.find(image, &tag).and_then(|f| {
+        platform
+            .and_then(|p| f.platform(p))
+            .or_else(|| f.amd64())
+            .cloned()
+    });
+    let Some(row) = found else {
+        let why = format!(
+            "{image}:{tag} is not in the size table (snapshot {})",
+            table.snapshot
+        );
+        let set = (tag.contains("bookworm")).then(|| base_set(image, &tag, Some("bookworm")));
+        return (info(None, Some(why.clone())), Amount::unknown(why), set);
+    };
+    let amount = match row.on_disk() {
+        OnDisk::Recorded { bytes, .. } => Amount::known(
+            bytes,
+            Confidence::Approximate,
+            format!(
+                "{image}:{tag} on disk ({}, build of {})",
+                row.platform, row.date
+            ),
+        ),
+        OnDisk::Estimated { typical, .. } => Amount::known(
+            typical,
+            Confidence::Approximate,
+            format!(
+                "{image}:{tag} on disk estimated as 2.7 × its {} download ({}, build of {})",
+                crate::size::format::bytes(row.compressed),
+                row.platform,
+                row.date
+            ),
+        ),
+    };
+    let debian_like = !matches!(row.distro, Some("alpine" | "noble" | "jammy"))
+        && ![
+            "alpine",
+            "busybox",
+            "fedora",
+            "amazonlinux",
+            "rockylinux",
+            "almalinux",
+            "oraclelinux",
+            "ubuntu",
+        ]
+        .contains(&image);
+    let set = debian_like.then(|| {
+        let mut set = base_set(image, &tag, row.distro);
+        if row.platform != "linux/amd64" {
+            set.confidence = set.confidence.max(Confidence::Rough);
+            set.note.push_str("; package sizes are amd64's");
+        }
+        set
+    });
+    (info(Some(row.clone()), None), amount, set)
+}
+
+fn run_amount(
+    model: &Model,
+    instr: &Instruction,
+    set: &mut Option<BaseSet>,
+    lists_present: &mut bool,
+) -> (Amount, Vec<AptInstall>) {
+    let Some(script) = &instr.script else {
+        return (Amount::unknown("no script"), Vec::new());
+    };
+    let lists_kept_out = model.mounts(instr).any(|m| m.keeps_out(APT_LISTS));
+    let mut amount = Amount::nothing();
+    let mut apt = Vec::new();
+    let mut updated_here = false;
+    for cmd in &script.commands {
+        let program = cmd.program();
+        if is_apt(cmd, "update") {
+            updated_here = true;
+            continue;
+        }
+        if is_apt(cmd, "install") {
+            match apt_install(cmd, set) {
+                Ok((a, detail)) => {
+                    amount.add(a);
+                    apt.push(detail);
+                }
+                Err(a) => amount.add(a),
+            }
+            continue;
+        }
+        if apt_operation(cmd).is_some() || NEGLIGIBLE.contains(&program) || program.is_empty() {
+            continue;
+        }
+        amount.add(Amount::unknown(format!(
+            "`{program}`: no size data for what it writes"
+        )));
+    }
+    if updated_here && !lists_kept_out {
+        let removed = script
+            .commands
+            .iter()
+            .any(|c| removes(c, APT_LISTS) || is_apt(c, "dist-clean"));
+        if !removed && !*lists_present {
+            *lists_present = true;
+            amount.add(Amount::known(
+                APT_LISTS_BYTES,
+                Confidence::Approximate,
+                "apt lists kept: 19.9 MB measured on Debian bookworm",
+            ));
+        }
+    }
+    if script.commands.iter().any(|c| removes(c, APT_LISTS)) {
+        *lists_present = false;
+    }
+    (amount.finish(), apt)
+}
+
+fn apt_install(cmd: &Command, set: &mut Option<BaseSet>) -> Result<(Amount, AptInstall), Amount> {
+    let Some(base) = set.as_mut() else {
+        return Err(Amount::unknown("apt on a base with no Debian package data"));
+    };
+    let Some(names) = apt_packages(cmd) else {
+        return Err(Amount::unknown(
+            "the package list is only known at build time",
+        ));
+    };
+    let packages = debian::packages();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let recommends = !recommends_off(cmd);
+    let resolution = packages.resolve(&names, &base.packages, recommends);
+    let bytes = layer_bytes(packages, &resolution.new);
+    let recommends_cost = recommends.then(|| {
+        let lean = packages.resolve(&names, &base.packages, false);
+        (
+            bytes.saturating_sub(layer_bytes(packages, &lean.new)),
+            resolution.new.len().saturating_sub(lean.new.len()),
+        )
+    });
+    base.packages.extend(resolution.new.iter().copied());
+    let mut amount = Amount::known(
+        bytes,
+        base.confidence,
+        format!("{} new packages; {}", resolution.new.len(), base.note),
+    );
+    if !resolution.unknown.is_empty() {
+        amount.incomplete = true;
+        amount.notes.push(format!(
+            "not in Debian bookworm: {}",
+            resolution.unknown.join(", ")
+        ));
+    }
+    let detail = AptInstall {
+        command: cmd.range.clone(),
+        packages: resolution.new.len(),
+        bytes,
+        recommends,
+        recommends_cost,
+        unknown: resolution.unknown,
+    };
+    Ok((amount, detail))
+}
+
+fn copy_amount(instr: &Instruction, context: Option<&dyn ContextFiles>) -> Amount {
+    if let Some(from) = instr.flag("from").and_then(|f| f.value.as_deref()) {
+        return Amount::unknown(format!(
+            "copies from `{from}`: the size of those files is not known"
+        ));
+    }
+    if !instr.line.heredocs.is_empty() {
+        let bytes = instr
+            .line
+            .heredocs
+            .iter()
+            .map(|h| h.content.len() as u64)
+            .sum();
+        return Amount::known(bytes, Confidence::Exact, "heredoc content");
+    }
+    let Some((_dest, sources)) = instr.args.split_last() else {
+        return Amount::zero();
+    };
+    let sources: Vec<&str> = sources.iter().map(|w| w.text.as_str()).collect();
+    if sources
+        .iter()
+        .any(|s| s.contains("://") || s.starts_with("git@"))
+    {
+        return Amount::unknown("downloads from a URL: size not known before the build");
+    }
+    if instr.kind == Kind::Add
+        && sources.iter().any(|s| {
+            [".tar", ".tgz", ".tar.gz", ".tar.xz", ".tar.bz2"]
+                .iter()
+                .any(|e| s.ends_with(e))
+        })
+    {
+        return Amount::unknown("ADD extracts this archive: its unpacked size is not known");
+    }
+    if sources.iter().any(|s| s.contains('$')) {
+        return Amount::unknown("the source uses a variable");
+    }
+    let Some(context) = context else {
+        return Amount::unknown("the build context is not known");
+    };
+    let (bytes, files) = context::sources_size(context, &sources);
+    Amount::known(
+        bytes,
+        Confidence::Exact,
+        format!(
+            "{files} file{} from the build context, after .dockerignore",
+            if files == 1 { "" } else { "s" }
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::size::context::Listing;
+
+    fn estimate_str(text: &str, context: Option<&dyn ContextFiles>) -> ImageEstimate {
+        let tree = crate::syntax::parse(text);
+        let model = Model::build(text, &tree);
+        estimate(&model, context)
+    }
+
+    #[test]
+    fn apt_installs_are_estimated_against_the_base() {
+        let e = estimate_str(
+            "FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\n",
+            None,
+        );
+        let run = &e.instructions[0];
+        assert_eq!(run.amount.confidence, Confidence::Approximate);
+        let bytes = run.amount.bytes.unwrap();
+        // measured: 12.0 MB (layer-truth curl__norec)
+        assert!((10_000_000..14_000_000).contains(&bytes), "{bytes}");
+        assert_eq!(run.apt[0].packages, 16);
+        let stage = &e.stages[0];
+        assert!(stage.is_final && stage.ships);
+        assert!(stage.total.bytes.unwrap() > bytes);
+    }
+
+    #[test]
+    fn recommends_cost_and_kept_lists() {
+        let e = estimate_str(
+            "FROM debian:bookworm\nRUN apt-get update && apt-get install -y git\n",
+            None,
+        );
+        let run = &e.instructions[0];
+        let (saved, fewer) = run.apt[0].recommends_cost.unwrap();
+        assert!(saved > 5_000_000 && fewer > 10, "{saved} {fewer}");
+        let text = "FROM debian:bookworm\nRUN apt-get update && apt-get install -y git\n";
+        let tree = crate::syntax::parse(text);
+        let model = Model::build(text, &tree);
+        let cmd = &model.instructions[1].script.as_ref().unwrap().commands[1].range;
+        assert_eq!(
+            recommends_cost(&model, cmd),
+            Some((saved, fewer, Confidence::Approximate))
+        );
+        assert!(run
+            .amount
+            .notes
+            .iter()
+            .any(|n| n.contains("apt lists kept")));
+    }
+
+    #[test]
+    fn unknown_things_stay_unknown() {
+        let e = estimate_str(
+            "FROM python:3.9 AS build\nRUN pip install flask\nCOPY . .\nFROM python:3.12-slim\nCOPY --from=build /a /a\n",
+            None,
+        );
+        assert!(e.instructions.iter().all(|i| i.amount.bytes.is_none()));
+        assert_eq!(e.stages[0].base_amount.bytes, None);
+        assert!(!e.stages[0].ships);
+        let last = e.final_image().unwrap();
+        assert!(last.total.incomplete);
+        assert_eq!(
+            last.total.display(),
+            format!("≥ {}", crate::size::format::bytes(119_200_000))
+        );
+    }
+
+    #[test]
+    fn the_platform_flag_picks_the_row() {
+        let e = estimate_str("FROM --platform=linux/arm64 alpine:3.23\n", None);
+        let BaseInfo::Image { row: Some(row), .. } = &e.stages[0].base else {
+            panic!("alpine:3.23 is in the table");
+        };
+        assert_eq!(row.platform, "linux/arm64/v8");
+        assert!(e.stages[0].base_amount.notes[0].contains("linux/arm64/v8"));
+        let e = estimate_str("FROM --platform=$BUILDPLATFORM alpine:3.23\n", None);
+        assert!(e.stages[0].base_amount.notes[0].contains("linux/amd64"));
+    }
+
+    #[test]
+    fn copies_count_the_context_files() {
+        let ctx = Listing {
+            files: vec![("app.py".into(), 1000), ("big.bin".into(), 5_000_000)],
+            dockerignore: Some("*.bin\n".into()),
+        };
+        let e = estimate_str("FROM scratch\nCOPY . /app\n", Some(&ctx));
+        assert_eq!(e.instructions[0].amount.bytes, Some(1000));
+        assert_eq!(e.instructions[0].amount.delta(), "+1.0 kB");
+        assert_eq!(e.final_image().unwrap().total.display(), "1.0 kB");
+    }
+}

@@ -1,0 +1,64 @@
+//! What the size features (hover, completion, inlay hints, code lens) read from a document:
+//! its model and the size estimate, with the build context taken from the document's directory.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use dockerlean_core::size::context::{ContextFiles, Listing};
+use dockerlean_core::size::estimate::{estimate, ImageEstimate};
+use dockerlean_core::Model;
+use tower_lsp_server::ls_types::Uri;
+
+use super::documents::Document;
+
+/// Build-context listings by directory, reused for a few seconds: hints, lenses and hovers
+/// arrive in bursts after each edit, and walking a large context for each would stall them.
+#[derive(Default)]
+pub struct ContextCache {
+    listings: Mutex<HashMap<PathBuf, Listed>>,
+}
+
+/// When a directory was listed, and the listing (`None`: not a directory, or too large).
+type Listed = (Instant, Option<Arc<Listing>>);
+
+const FRESH_FOR: Duration = Duration::from_secs(5);
+
+impl ContextCache {
+    fn get(&self, dir: &Path) -> Option<Arc<Listing>> {
+        let mut listings = self
+            .listings
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some((at, listing)) = listings.get(dir) {
+            if at.elapsed() < FRESH_FOR {
+                return listing.clone();
+            }
+        }
+        let listing = crate::build_context::list(dir).map(Arc::new);
+        listings.insert(dir.to_path_buf(), (Instant::now(), listing.clone()));
+        listing
+    }
+}
+
+/// Runs `f` over the document's model and its estimate (the context is only listed when
+/// `with_estimate` asks for it, since that walks the disk).
+pub fn with_model<T>(
+    doc: &Document,
+    uri: &Uri,
+    contexts: &ContextCache,
+    with_estimate: bool,
+    f: impl FnOnce(&Model, Option<&ImageEstimate>) -> T,
+) -> T {
+    let text = doc.file.text();
+    let model = Model::build(&text, doc.file.tree());
+    if !with_estimate {
+        return f(&model, None);
+    }
+    let listing = uri
+        .to_file_path()
+        .and_then(|path| path.parent().and_then(|dir| contexts.get(dir)));
+    let estimate = estimate(&model, listing.as_deref().map(|l| l as &dyn ContextFiles));
+    f(&model, Some(&estimate))
+}

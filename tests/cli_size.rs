@@ -1,0 +1,108 @@
+//! `dockerlean size` as a CI job runs it: the per-instruction table, JSON, budgets and exit codes.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn size(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_dockerlean"))
+        .arg("size")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("the binary runs")
+}
+
+fn examples() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/examples"))
+}
+
+fn json(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).expect("JSON on stdout")
+}
+
+#[test]
+fn json_has_one_object_per_instruction_and_the_totals() {
+    let out = size(
+        examples(),
+        &["flask/Dockerfile.multistage", "--format", "json"],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = json(&out);
+    let instructions = v["instructions"].as_array().unwrap();
+    let lines: Vec<u64> = instructions
+        .iter()
+        .map(|i| i["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, [5, 9, 10, 14, 15]);
+    let apt = &instructions[0];
+    assert_eq!(apt["confidence"], "approximate");
+    assert!(apt["instruction"]
+        .as_str()
+        .unwrap()
+        .starts_with("RUN apt-get update"));
+    assert!(apt["estimate_bytes"].as_u64().unwrap() > 100_000_000);
+    let pip = &instructions[2];
+    assert_eq!(pip["estimate_bytes"], Value::Null);
+    assert_eq!(pip["confidence"], "unknown");
+    let app = std::fs::metadata(examples().join("flask/app.py"))
+        .unwrap()
+        .len();
+    assert_eq!(instructions[4]["estimate_bytes"], app);
+    assert_eq!(instructions[4]["confidence"], "exact");
+    let stages = v["stages"].as_array().unwrap();
+    assert_eq!(stages.len(), 2);
+    assert_eq!(
+        (stages[0]["final"].as_bool(), stages[0]["ships"].as_bool()),
+        (Some(false), Some(false))
+    );
+    assert_eq!(stages[1]["final"], true);
+    assert_eq!(stages[1]["base"], "python:3.12-slim-bookworm");
+    assert_eq!(v["final"]["incomplete"], true);
+    assert!(v["data"]["base_images"]["snapshot"].is_string());
+}
+
+#[test]
+fn budgets_decide_the_exit_code() {
+    let over = size(examples(), &["python", "--budget", "300MB"]);
+    assert_eq!(over.status.code(), Some(1));
+    let text = String::from_utf8(over.stdout).unwrap();
+    assert!(text.contains("budget 300 MB: over budget"), "{text}");
+    assert!(text.contains("final image: ≥ 1.1 GB"), "{text}");
+    let within = size(
+        examples(),
+        &["python", "--budget", "5GB", "--format", "json"],
+    );
+    // Part of the image has no data (pip), so only an over-budget lower bound is certain.
+    assert_eq!(within.status.code(), Some(0));
+    assert_eq!(json(&within)["over_budget"], Value::Null);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("Dockerfile"),
+        "FROM alpine:3.23\nCOPY big /big\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("big"), vec![0u8; 2_000_000]).unwrap();
+    let out = size(dir.path(), &["--budget", "5MB", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "alpine ≈ 8.4 MB on disk + 2 MB");
+    assert_eq!(json(&out)["over_budget"], true);
+    let out = size(dir.path(), &["--budget", "50MB"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8(out.stdout)
+        .unwrap()
+        .contains("within budget"));
+}
+
+#[test]
+fn usage_errors() {
+    let out = size(examples(), &["--budget", "lots"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = size(examples(), &["."]);
+    assert_eq!(out.status.code(), Some(2), "no Dockerfile in examples/");
+}
