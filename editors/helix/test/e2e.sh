@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # End-to-end test in the real Helix, driven under tmux: the README's languages.toml snippet, our
-# binary on PATH, a Dockerfile opened, and our diagnostic on screen.
+# binary on PATH, a Dockerfile opened, our diagnostic on screen and its quick fix applied.
 #   HX=<command that runs hx> DOCKERLEAN_BIN=<binary> editors/helix/test/e2e.sh
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -50,6 +50,17 @@ for _ in $(seq 20); do
   tmux send-keys -t "$session" Escape
 done
 [[ $found == yes ]] || fail "the DKL101 diagnostic did not show: $(screen)"
-screen | grep -q 'no-cache-dir' || fail "the DKL101 message is not on screen: $(screen)"
+screen | grep -q 'keeps its download cache' || fail "the DKL101 message is not on screen: $(screen)"
 echo "helix: ok: the DKL101 diagnostic shows in the diagnostics picker"
+
+# Its quick fix, from the code action menu with the RUN line selected (`x`).
+tmux send-keys -t "$session" Escape
+wait_for ' NOR ' || fail "the picker did not close: $(screen)"
+tmux send-keys -t "$session" ':4' Enter
+wait_for ' 4:1 *$' || fail "hx did not go to line 4: $(screen)"
+tmux send-keys -t "$session" x Space a
+wait_for 'no-cache-dir' || fail "no code action offered on the RUN line: $(screen)"
+tmux send-keys -t "$session" Enter
+wait_for 'RUN pip install --no-cache-dir -r requirements.txt' || fail "the quick fix did not change the text: $(screen)"
+echo "helix: ok: the DKL101 quick fix adds --no-cache-dir"
 tmux send-keys -t "$session" Escape ':q!' Enter
