@@ -63,9 +63,10 @@ install_code_server() {
   local rg_cache=/tmp/vscode-ripgrep-cache-1.15.11
   mkdir -p "$rg_cache"
   tar -C /usr/bin -czf "$rg_cache/ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz" rg || return 1
-  # node-pty's install script runs `npx node-gyp`, which npx cancels unless told yes up front;
-  # nodedir keeps node-gyp from downloading Node's headers.
-  (cd "$e2e" && npm_config_yes=true nodedir=/usr npm_config_nodedir=/usr npm ci --no-audit --no-fund --foreground-scripts >"$work/code-server-install.log" 2>&1) ||
+  # code-server's install script refuses root without unsafe-perm (npm warns it does not know
+  # the setting, but the script reads it); node-pty's runs `npx node-gyp`, which npx cancels
+  # unless told yes up front; nodedir keeps node-gyp from downloading Node's headers.
+  (cd "$e2e" && npm_config_unsafe_perm=true npm_config_yes=true nodedir=/usr npm_config_nodedir=/usr npm ci --no-audit --no-fund --foreground-scripts >"$work/code-server-install.log" 2>&1) ||
     { tail -40 "$work/code-server-install.log"; return 1; }
 }
 

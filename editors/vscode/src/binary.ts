@@ -17,6 +17,17 @@ function executable(file: string): boolean {
   }
 }
 
+// A .vsix is a zip archive: the unpacked binary may have lost its executable bit.
+function restoreExecutableBit(file: string): void {
+  try {
+    if (fs.statSync(file).isFile() && !executable(file)) {
+      fs.chmodSync(file, 0o755);
+    }
+  } catch {
+    // not bundled
+  }
+}
+
 export function bundledPath(extensionDir: string): string {
   return path.join(extensionDir, 'bin', `${process.platform}-${process.arch}`, EXE);
 }
@@ -26,6 +37,7 @@ export function locate(configured: string, extensionDir: string, envPath: string
     const file = configured.trim();
     return executable(file) ? { found: true, path: file } : { found: false, looked: [file] };
   }
+  restoreExecutableBit(bundledPath(extensionDir));
   const candidates = [
     bundledPath(extensionDir),
     ...(envPath ?? '').split(path.delimiter).filter((dir) => dir !== '').map((dir) => path.join(dir, EXE)),

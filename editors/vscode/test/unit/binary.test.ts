@@ -20,6 +20,13 @@ test('the bundled binary wins over PATH', () => {
   assert.deepEqual(locate('', path.join(dir, 'ext'), path.join(dir, 'path')), { found: true, path: bundled });
 });
 
+test('a bundled binary without its executable bit gets it back', () => {
+  const dir = scratch();
+  const bundled = executableAt(bundledPath(path.join(dir, 'ext')));
+  fs.chmodSync(bundled, 0o644);
+  assert.deepEqual(locate('', path.join(dir, 'ext'), undefined), { found: true, path: bundled });
+});
+
 test('PATH is searched when nothing is bundled', () => {
   const dir = scratch();
   const onPath = executableAt(path.join(dir, 'b', 'dockerlean'));
