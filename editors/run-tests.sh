@@ -31,13 +31,6 @@ run() { # NAME COMMAND...
 die() { echo "editors: $*" >&2; exit 1; }
 
 echo "== editors: installing (apt, npm, pip)"
-# Helix 25.01 comes from trixie, pinned low so that nothing else on this bookworm machine is
-# taken from it; only its .debs are downloaded and unpacked, never installed.
-trixie_source=/etc/apt/sources.list.d/dockerlean-trixie.sources
-if [[ ! -e $trixie_source ]]; then
-  printf 'Types: deb\nURIs: http://deb.debian.org/debian\nSuites: trixie\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' >"$trixie_source"
-  printf 'Package: *\nPin: release n=trixie\nPin-Priority: 1\n' >/etc/apt/preferences.d/dockerlean-trixie
-fi
 apt-get update -qq || die "apt-get update failed"
 apt-get install -y -qq --no-install-recommends \
   chromium libkrb5-dev ripgrep neovim tmux fonts-dejavu-core >/dev/null || die "apt-get install failed"
@@ -94,12 +87,19 @@ else
 fi
 
 # -- Helix --------------------------------------------------------------------------------------
+# Helix 25.01 comes from Debian trixie, through an apt configuration of its own under $work so
+# that this bookworm machine's sources stay as they are; its .debs are unpacked, not installed.
 # Trixie's hx needs trixie's libc: it runs through trixie's dynamic loader with trixie's
 # libraries beside it.
 fetch_helix() {
-  local debs="$work/helix-debs" hxroot="$work/helix"
-  rm -rf "$debs" "$hxroot" && mkdir -p "$debs" "$hxroot"
-  (cd "$debs" && apt-get download -qq hx/trixie libc6/trixie libgcc-s1/trixie 2>&1) || return 1
+  local apt="$work/trixie-apt" debs="$work/helix-debs" hxroot="$work/helix"
+  rm -rf "$apt" "$debs" "$hxroot" && mkdir -p "$apt/lists/partial" "$apt/cache" "$apt/empty" "$debs" "$hxroot"
+  echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian trixie main" >"$apt/sources.list"
+  local options=(-o "Dir::Etc::SourceList=$apt/sources.list" -o "Dir::Etc::SourceParts=$apt/empty"
+    -o "Dir::Etc::Preferences=$apt/empty/none" -o "Dir::Etc::PreferencesParts=$apt/empty"
+    -o "Dir::State::Lists=$apt/lists" -o "Dir::Cache=$apt/cache")
+  apt-get "${options[@]}" update -qq || return 1
+  (cd "$debs" && apt-get "${options[@]}" download -qq hx/trixie libc6/trixie libgcc-s1/trixie) || return 1
   for deb in "$debs"/*.deb; do dpkg-deb -x "$deb" "$hxroot" || return 1; done
   cat >"$work/hx" <<HX
 #!/bin/sh
@@ -107,13 +107,14 @@ export HELIX_RUNTIME="$hxroot/usr/lib/hx/runtime"
 exec "$hxroot/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2" --library-path "$hxroot/usr/lib/x86_64-linux-gnu" "$hxroot/usr/lib/hx/hx" "\$@"
 HX
   chmod +x "$work/hx"
-  "$work/hx" --version
 }
-if ! helix_version="$(fetch_helix 2>&1)"; then
-  echo "$helix_version"
-  record helix SKIPPED "trixie's hx could not be downloaded or run on this machine: see the output above"
+echo "== editors: fetching Helix from trixie"
+if fetch_helix >"$work/helix-fetch.log" 2>&1 && helix_version="$("$work/hx" --version 2>&1)"; then
+  run "$helix_version" env HX="$work/hx" DOCKERLEAN_BIN="$bin" bash "$root/editors/helix/test/e2e.sh"
 else
-  run "helix ($helix_version)" env HX="$work/hx" DOCKERLEAN_BIN="$bin" bash "$root/editors/helix/test/e2e.sh"
+  cat "$work/helix-fetch.log"
+  echo "SKIPPED: helix: trixie's hx could not be downloaded or run on this machine (output above)"
+  record helix SKIPPED "trixie's hx could not be downloaded or run on this machine: see the output above"
 fi
 
 echo "== editors: results"

@@ -112,7 +112,7 @@ try {
   await page.locator('.monaco-workbench').waitFor();
 
   // Open the Dockerfile through Quick Open.
-  await page.locator('.explorer-folders-view').waitFor();
+  await page.locator('.monaco-workbench .part.statusbar').waitFor();
   await page.keyboard.press('Control+P');
   await page.locator('.quick-input-widget input').fill('Dockerfile');
   await page.locator('.quick-input-list .monaco-list-row').first().waitFor();
