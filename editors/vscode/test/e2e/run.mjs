@@ -148,7 +148,8 @@ try {
     await page.mouse.move(0, 0);
     await pip.click();
     await page.keyboard.press('Control+.');
-    await page.locator('.action-widget .monaco-list-row', { hasText: 'no-cache-dir' }).first().click();
+    await page.locator('.action-widget', { hasText: 'Add `--no-cache-dir`' }).waitFor();
+    await page.keyboard.press('Enter');
     const deadline = Date.now() + 20_000;
     while (!(await text()).includes('pip install --no-cache-dir -r requirements.txt')) {
       if (Date.now() > deadline) throw new Error(`the text did not change: ${await text()}`);
