@@ -15,7 +15,7 @@ pub mod suppress;
 pub mod syntax;
 
 pub use finding::{apply_edits, Edit, Finding, Fix, Related, Severity};
-pub use model::Model;
+pub use model::{Model, ScriptCache};
 pub use source::SourceFile;
 
 /// Everything the analysis found in one file, in source order.
@@ -34,8 +34,34 @@ pub fn analyze_str(text: &str) -> Analysis {
     analyze_text(text, &tree)
 }
 
+/// Analyses successive versions of one document, reusing what an edit did not touch (see
+/// [`ScriptCache`]). The findings are exactly those of [`analyze_str`] on the same text.
+#[derive(Default)]
+pub struct Analyzer {
+    scripts: ScriptCache,
+}
+
+impl Analyzer {
+    pub fn analyze(&mut self, file: &SourceFile) -> Analysis {
+        self.analyze_text(&file.text(), file.tree())
+    }
+
+    /// `tree` must be the parse of `text` (as [`SourceFile`] keeps it).
+    pub fn analyze_text(&mut self, text: &str, tree: &tree_sitter::Tree) -> Analysis {
+        findings(Model::build_cached(text, tree, &mut self.scripts))
+    }
+
+    /// How many RUN scripts the last analysis read; the others were reused.
+    pub fn scripts_read(&self) -> usize {
+        self.scripts.last_read()
+    }
+}
+
 fn analyze_text(text: &str, tree: &tree_sitter::Tree) -> Analysis {
-    let model = Model::build(text, tree);
+    findings(Model::build(text, tree))
+}
+
+fn findings(model: Model) -> Analysis {
     let mut findings = rules::syntax::check(&model);
     findings.extend(rules::run_all(&model));
     let mut findings = suppress::apply(&model, findings);

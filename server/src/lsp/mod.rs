@@ -5,8 +5,10 @@ mod convert;
 mod diagnostics;
 mod docs_link;
 mod documents;
+mod framing;
 mod server;
 mod session;
+mod test_hooks;
 mod text_sync;
 
 use std::sync::Arc;
@@ -26,11 +28,16 @@ pub fn run_stdio() -> std::io::Result<u8> {
         .build()?;
     let session = Arc::new(Session::new(DocsLinks::default()));
     runtime.block_on(async {
-        let (service, socket) = LspService::new(|client| Backend::new(client, session.clone()));
+        let builder = LspService::build(|client| Backend::new(client, session.clone()));
+        let (service, socket) = test_hooks::register(builder).finish();
         let service = InOrderTextSync::new(service, session.clone());
-        Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
-            .serve(service)
-            .await;
+        Server::new(
+            framing::screened(tokio::io::stdin()),
+            tokio::io::stdout(),
+            socket,
+        )
+        .serve(service)
+        .await;
     });
     if session.shutdown_requested() {
         Ok(0)

@@ -37,6 +37,10 @@ impl Backend {
         }
     }
 
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
     /// Analyses `version` of `uri` off the message loop and publishes its diagnostics, unless
     /// the document has moved on meanwhile: the analysis scheduled for the newer version
     /// publishes instead.
@@ -47,15 +51,11 @@ impl Backend {
         let session = self.session.clone();
         let (task_document, task_uri) = (document.clone(), uri.clone());
         let analysed = tokio::task::spawn_blocking(move || {
-            let mut doc = task_document.lock();
-            if doc.version != version {
-                return None;
-            }
-            let findings = doc.findings();
-            let rope = doc.file.rope();
-            let diagnostics: Vec<Diagnostic> = findings
+            let analysed = task_document.analysed(version)?;
+            let diagnostics: Vec<Diagnostic> = analysed
+                .findings
                 .iter()
-                .map(|f| diagnostic(f, rope, version, &task_uri, &session))
+                .map(|f| diagnostic(f, &analysed.rope, version, &task_uri, &session))
                 .collect();
             Some(diagnostics)
         })
@@ -150,15 +150,14 @@ impl LanguageServer for Backend {
         };
         let session = self.session.clone();
         let actions = tokio::task::spawn_blocking(move || {
-            let mut doc = document.lock();
-            let findings = doc.findings();
-            let rope = doc.file.rope();
+            let analysed = document.analysed_current();
+            let rope = &analysed.rope;
             let requested = convert::byte_range_clamped(rope, params.range, session.encoding());
             let context = &params.context.diagnostics;
             quick_fixes(
-                &findings,
+                &analysed.findings,
                 rope,
-                doc.version,
+                analysed.version,
                 &uri,
                 requested,
                 context,

@@ -111,6 +111,30 @@ impl Command {
     }
 }
 
+impl Script {
+    /// The same script with every offset moved from `from` to `to` (its text moved in the file).
+    pub(crate) fn moved(mut self, from: usize, to: usize) -> Script {
+        let shift = |offset: &mut usize| *offset = *offset - from + to;
+        let shift_range = |range: &mut Range<usize>| {
+            shift(&mut range.start);
+            shift(&mut range.end);
+        };
+        for command in &mut self.commands {
+            shift_range(&mut command.range);
+            for word in &mut command.words {
+                shift_range(&mut word.range);
+            }
+        }
+        for (_, _, offset) in &mut self.assignments {
+            shift(offset);
+        }
+        if let Some(Tail::Chain { at, .. } | Tail::Line { at, .. }) = &mut self.tail {
+            shift(at);
+        }
+        self
+    }
+}
+
 const SHELLS: &[&str] = &["sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"];
 
 fn is_shell(program: &str) -> bool {
