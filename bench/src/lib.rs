@@ -15,10 +15,11 @@ pub const SIZES: [(&str, usize); 4] = [
 /// A Dockerfile of about `lines` lines (never fewer than one stage's worth).
 pub fn dockerfile(lines: usize) -> String {
     let mut out = String::from("# syntax=docker/dockerfile:1\nARG DEBIAN_VERSION=bookworm\n");
-    let mut stage = 0;
-    while line_count(&out) + FINAL_STAGE_LINES < lines || stage == 0 {
-        let budget = lines.saturating_sub(line_count(&out));
-        builder_stage(&mut out, stage, budget);
+    let (mut stage, mut written) = (0, line_count(&out));
+    while written + FINAL_STAGE_LINES < lines || stage == 0 {
+        let before = out.len();
+        builder_stage(&mut out, stage, lines.saturating_sub(written));
+        written += line_count(&out[before..]);
         stage += 1;
     }
     final_stage(&mut out, stage);

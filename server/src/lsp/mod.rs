@@ -39,6 +39,9 @@ pub fn run_stdio() -> std::io::Result<u8> {
         .serve(service)
         .await;
     });
+    // The input reader may still be blocked reading stdin, which a client need not close
+    // after `exit`: do not wait for it.
+    runtime.shutdown_background();
     if session.shutdown_requested() {
         Ok(0)
     } else {

@@ -427,7 +427,11 @@ fn word_text(node: Node, source: &str) -> String {
     let raw = &source[node.byte_range()];
     match node.kind() {
         "raw_string" => raw.trim_matches('\'').to_string(),
-        "string" => unescape(&raw[1..raw.len().saturating_sub(1).max(1)], true),
+        // An unterminated string (the parser recovered from an error) has no closing quote.
+        "string" => {
+            let inner = raw.strip_prefix('"').unwrap_or(raw);
+            unescape(inner.strip_suffix('"').unwrap_or(inner), true)
+        }
         "word" | "command_name" if node.named_child_count() == 0 => unescape(raw, false),
         "concatenation" | "command_name" => {
             let mut cursor = node.walk();
