@@ -275,7 +275,7 @@ fn closed_documents_are_freed() {
     for i in 0..300 {
         text.push_str(&format!("RUN apt-get install -y package{i} && echo {i}\n"));
     }
-    let mut cycle = |client: &mut LspClient, from: usize, to: usize| {
+    let cycle = |client: &mut LspClient, from: usize, to: usize| {
         for n in from..to {
             let uri = format!("file:///project/{n}/Dockerfile");
             let mut doc = Doc::open(client, &uri, &text);
