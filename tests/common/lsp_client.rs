@@ -27,9 +27,20 @@ pub struct LspClient {
 impl LspClient {
     /// Starts `program args…` with its docs cache in `cache_dir`.
     pub fn spawn(program: &str, args: &[&str], cache_dir: &std::path::Path) -> LspClient {
+        LspClient::spawn_with_env(program, args, cache_dir, &[])
+    }
+
+    /// [`LspClient::spawn`] with extra environment variables.
+    pub fn spawn_with_env(
+        program: &str,
+        args: &[&str],
+        cache_dir: &std::path::Path,
+        env: &[(&str, &str)],
+    ) -> LspClient {
         let mut child = Command::new(program)
             .args(args)
             .env("XDG_CACHE_HOME", cache_dir)
+            .envs(env.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -53,6 +64,11 @@ impl LspClient {
             backlog: VecDeque::new(),
             next_id: 1,
         }
+    }
+
+    /// The server's process id (for reading its memory use).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     pub fn notify(&mut self, method: &str, params: Value) {
@@ -182,9 +198,23 @@ impl LspClient {
 
     fn send(&mut self, message: &Value) {
         let body = message.to_string();
-        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len())
+        self.send_bytes(format!("Content-Length: {}\r\n\r\n{body}", body.len()).as_bytes());
+    }
+
+    /// Writes raw bytes to the server's stdin, framed or not.
+    pub fn send_bytes(&mut self, bytes: &[u8]) {
+        self.stdin
+            .write_all(bytes)
             .and_then(|()| self.stdin.flush())
             .expect("the server reads its stdin");
+    }
+
+    /// Whether the server process is still alive.
+    pub fn is_running(&mut self) -> bool {
+        self.child
+            .try_wait()
+            .expect("the server can be waited on")
+            .is_none()
     }
 
     fn wait_for(&mut self, what: &str, accept: impl Fn(&Value) -> bool) -> Value {

@@ -21,7 +21,7 @@ pub mod syntax;
 
 pub use environment::Environment;
 pub use finding::{apply_edits, Applicability, Edit, Finding, Fix, NewFile, Related, Severity};
-pub use model::Model;
+pub use model::{Model, ScriptCache};
 pub use source::SourceFile;
 
 /// Everything the analysis found in one file, in source order.
@@ -50,8 +50,42 @@ pub fn analyze_str_with(text: &str, environment: &Environment) -> Analysis {
     analyze_text(text, &tree, environment)
 }
 
+/// Analyses successive versions of one document, reusing what an edit did not touch (see
+/// [`ScriptCache`]). The findings are exactly those of [`analyze_str_with`] on the same text.
+#[derive(Default)]
+pub struct Analyzer {
+    scripts: ScriptCache,
+}
+
+impl Analyzer {
+    pub fn analyze(&mut self, file: &SourceFile) -> Analysis {
+        self.analyze_text(&file.text(), file.tree(), &Environment::default())
+    }
+
+    /// `tree` must be the parse of `text` (as [`SourceFile`] keeps it).
+    pub fn analyze_text(
+        &mut self,
+        text: &str,
+        tree: &tree_sitter::Tree,
+        environment: &Environment,
+    ) -> Analysis {
+        findings(
+            Model::build_cached(text, tree, &mut self.scripts),
+            environment,
+        )
+    }
+
+    /// How many RUN scripts the last analysis read; the others were reused.
+    pub fn scripts_read(&self) -> usize {
+        self.scripts.last_read()
+    }
+}
+
 fn analyze_text(text: &str, tree: &tree_sitter::Tree, environment: &Environment) -> Analysis {
-    let model = Model::build(text, tree);
+    findings(Model::build(text, tree), environment)
+}
+
+fn findings(model: Model, environment: &Environment) -> Analysis {
     let mut findings = rules::syntax::check(&model);
     findings.extend(rules::run_all(&model, environment));
     let mut findings = suppress::apply(&model, findings);

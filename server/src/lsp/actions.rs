@@ -5,24 +5,24 @@ use dockerlean_core::Model;
 use tower_lsp_server::ls_types::{CodeActionKind, CodeActionOrCommand, CodeActionParams};
 
 use super::code_actions::{ignore_actions, quick_fixes, requested, wanted};
-use super::documents::Document;
+use super::documents::Analysed;
 use super::session::Session;
 use super::{convert, fix_all, refactor};
 
 pub fn code_actions(
-    doc: &mut Document,
+    analysed: &Analysed,
     params: &CodeActionParams,
     config: &Config,
     session: &Session,
 ) -> Vec<CodeActionOrCommand> {
-    let findings = config.apply(doc.findings().to_vec());
-    let version = doc.version;
+    let findings = config.apply(analysed.findings.to_vec());
+    let version = analysed.version;
     let uri = &params.text_document.uri;
     let only = params.context.only.as_deref();
-    let rope = doc.file.rope();
+    let rope = &analysed.rope;
     let range = convert::byte_range_clamped(rope, params.range, session.encoding());
-    let text = doc.file.text();
-    let model = Model::build(&text, doc.file.tree());
+    let text = rope.to_string();
+    let model = Model::build(&text, &analysed.tree);
     let mut actions = Vec::new();
     if wanted(only, &CodeActionKind::QUICKFIX) {
         let touched = || {

@@ -1,13 +1,16 @@
-//! The open documents: each one's text and incrementally reparsed tree, its version, and the
-//! findings of its latest analysis.
+//! The open documents: each one's text and incrementally reparsed tree, its version, the
+//! findings of its latest analysis, and the analyzer that carries unchanged work from one
+//! version to the next.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use dockerlean_core::position::Encoding;
-use dockerlean_core::{Finding, SourceFile};
+use dockerlean_core::{Analyzer, Finding, SourceFile};
+use ropey::Rope;
 use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
+use tree_sitter::Tree;
 
 use super::convert;
 
@@ -26,26 +29,6 @@ impl Document {
             version,
             path,
             analysis: None,
-        }
-    }
-
-    /// The findings for the current text, from the cache when it is of this version.
-    pub fn findings(&mut self) -> Arc<[Finding]> {
-        match &self.analysis {
-            Some((version, findings)) if *version == self.version => findings.clone(),
-            _ => {
-                let environment = self
-                    .path
-                    .as_deref()
-                    .map(crate::context::beside)
-                    .unwrap_or_default();
-                let findings: Arc<[Finding]> =
-                    dockerlean_core::analyze_with(&self.file, &environment)
-                        .findings
-                        .into();
-                self.analysis = Some((self.version, findings.clone()));
-                findings
-            }
         }
     }
 
@@ -75,13 +58,84 @@ impl Document {
     }
 }
 
-/// One open document. The text sits behind a plain mutex: it is only ever held for an edit or
-/// one analysis of one file, never across an `.await`.
+/// One version of a document and its findings.
+pub struct Analysed {
+    pub version: i32,
+    /// The text at `version` (a rope clone shares its chunks), for converting positions.
+    pub rope: Rope,
+    /// Its tree (a clone shares the nodes).
+    pub tree: Tree,
+    pub findings: Arc<[Finding]>,
+}
+
+/// One open document. The text sits behind a plain mutex, held only for an edit or to take a
+/// snapshot, never across an `.await` nor during analysis, so that edits apply at once while an
+/// older version is being analysed. Lock order: `analyzer`, then `document`.
 pub struct OpenDocument {
     document: Mutex<Document>,
+    analyzer: Mutex<Analyzer>,
 }
 
 impl OpenDocument {
+    /// Analyses `version`, or returns `None` when the document has moved past it (the analysis
+    /// of the newer version supersedes this one). The text is not locked while analysing.
+    pub fn analysed(&self, version: i32) -> Option<Analysed> {
+        let mut analyzer = self
+            .analyzer
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let (rope, tree, path) = {
+            let doc = self.lock();
+            if doc.version != version {
+                return None;
+            }
+            if let Some((v, findings)) = &doc.analysis {
+                if *v == version {
+                    return Some(Analysed {
+                        version,
+                        rope: doc.file.rope().clone(),
+                        tree: doc.file.tree().clone(),
+                        findings: findings.clone(),
+                    });
+                }
+            }
+            (
+                doc.file.rope().clone(),
+                doc.file.tree().clone(),
+                doc.path.clone(),
+            )
+        };
+        // Listing the build context reads the disk: outside the document's lock too.
+        let environment = path
+            .as_deref()
+            .map(crate::context::beside)
+            .unwrap_or_default();
+        let findings: Arc<[Finding]> = analyzer
+            .analyze_text(&rope.to_string(), &tree, &environment)
+            .findings
+            .into();
+        let mut doc = self.lock();
+        if doc.version == version {
+            doc.analysis = Some((version, findings.clone()));
+        }
+        Some(Analysed {
+            version,
+            rope,
+            tree,
+            findings,
+        })
+    }
+
+    /// The analysis of whatever version is current when it finishes.
+    pub fn analysed_current(&self) -> Analysed {
+        loop {
+            let version = self.lock().version;
+            if let Some(analysed) = self.analysed(version) {
+                return analysed;
+            }
+        }
+    }
+
     pub fn lock(&self) -> MutexGuard<'_, Document> {
         // A panic while analysing leaves the text intact (edits are applied before analysis),
         // so a poisoned lock still guards a usable document.
@@ -104,6 +158,7 @@ impl Documents {
                 version,
                 uri.to_file_path().map(|p| p.into_owned()),
             )),
+            analyzer: Mutex::new(Analyzer::default()),
         });
         self.map().insert(uri, document);
     }
@@ -129,7 +184,7 @@ impl Documents {
         self.map().get(uri).cloned()
     }
 
-    /// Every open document and its version.
+    /// Every open document with its current version.
     pub fn versions(&self) -> Vec<(Uri, i32)> {
         self.map()
             .iter()

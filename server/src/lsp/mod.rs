@@ -10,6 +10,7 @@ mod diagnostics;
 mod docs_link;
 mod documents;
 mod fix_all;
+mod framing;
 mod hover;
 mod inlay;
 mod refactor;
@@ -18,6 +19,7 @@ mod session;
 mod size_handlers;
 mod size_settings;
 mod size_view;
+mod test_hooks;
 mod text_sync;
 
 use std::sync::Arc;
@@ -37,12 +39,20 @@ pub fn run_stdio() -> std::io::Result<u8> {
         .build()?;
     let session = Arc::new(Session::new(DocsLinks::default()));
     runtime.block_on(async {
-        let (service, socket) = LspService::new(|client| Backend::new(client, session.clone()));
+        let builder = LspService::build(|client| Backend::new(client, session.clone()));
+        let (service, socket) = test_hooks::register(builder).finish();
         let service = InOrderTextSync::new(service, session.clone());
-        Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
-            .serve(service)
-            .await;
+        Server::new(
+            framing::screened(tokio::io::stdin()),
+            tokio::io::stdout(),
+            socket,
+        )
+        .serve(service)
+        .await;
     });
+    // The input reader may still be blocked reading stdin, which a client need not close
+    // after `exit`: do not wait for it.
+    runtime.shutdown_background();
     if session.shutdown_requested() {
         Ok(0)
     } else {

@@ -46,6 +46,10 @@ impl Backend {
         }
     }
 
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
     /// Analyses `version` of `uri` off the message loop and publishes its diagnostics, unless
     /// the document has moved on meanwhile: the analysis scheduled for the newer version
     /// publishes instead.
@@ -57,19 +61,15 @@ impl Backend {
         let (task_document, task_uri) = (document.clone(), uri.clone());
         let analysed = tokio::task::spawn_blocking(move || {
             let (config, problems) = effective(&task_uri, &session.editor_settings);
-            let mut doc = task_document.lock();
-            if doc.version != version {
-                return None;
-            }
-            let findings = config.apply(doc.findings().to_vec());
-            let rope = doc.file.rope();
+            let analysed = task_document.analysed(version)?;
+            let findings = config.apply(analysed.findings.to_vec());
             let diagnostics: Vec<Diagnostic> = problems
                 .into_iter()
                 .map(problem_diagnostic)
                 .chain(
                     findings
                         .iter()
-                        .map(|f| diagnostic(f, rope, version, &task_uri, &session)),
+                        .map(|f| diagnostic(f, &analysed.rope, version, &task_uri, &session)),
                 )
                 .collect();
             Some(diagnostics)
@@ -249,7 +249,7 @@ impl LanguageServer for Backend {
         let session = self.session.clone();
         let actions = tokio::task::spawn_blocking(move || {
             let (config, _) = effective(&uri, &session.editor_settings);
-            code_actions(&mut document.lock(), &params, &config, &session)
+            code_actions(&document.analysed_current(), &params, &config, &session)
         })
         .await
         .map_err(|err| {

@@ -2,6 +2,7 @@
 
 pub mod instruction;
 pub mod mounts;
+pub mod script_cache;
 pub mod shell;
 pub mod stage;
 
@@ -11,6 +12,7 @@ use tree_sitter::Tree;
 
 pub use instruction::{Flag, Instruction, Kind};
 pub use mounts::Mount;
+pub use script_cache::ScriptCache;
 pub use shell::{Command, Script};
 pub use stage::{Base, Stage};
 
@@ -30,6 +32,18 @@ pub struct Model<'a> {
 
 impl<'a> Model<'a> {
     pub fn build(text: &'a str, tree: &Tree) -> Model<'a> {
+        Model::build_with(text, tree, None)
+    }
+
+    /// [`Model::build`] for the next version of a document: RUN scripts whose text did not
+    /// change since the previous build with `cache` are reused instead of read again.
+    pub fn build_cached(text: &'a str, tree: &Tree, cache: &mut ScriptCache) -> Model<'a> {
+        let model = Model::build_with(text, tree, Some(&mut *cache));
+        cache.finish();
+        model
+    }
+
+    fn build_with(text: &'a str, tree: &Tree, mut cache: Option<&mut ScriptCache>) -> Model<'a> {
         let directives = Directives::parse(text);
         let segments = segment(text, tree, directives.escape);
         let mut instructions: Vec<Instruction> = segments
@@ -38,7 +52,10 @@ impl<'a> Model<'a> {
             .map(|line| Instruction::parse(text, line, directives.escape))
             .collect();
         for instr in instructions.iter_mut().filter(|i| i.kind == Kind::Run) {
-            instr.script = Some(shell::run_script(text, instr));
+            instr.script = Some(match cache.as_deref_mut() {
+                Some(cache) => cache.script(text, instr, directives.escape),
+                None => shell::run_script(text, instr),
+            });
         }
         let stages = stage::build_stages(&mut instructions);
         Model {

@@ -101,6 +101,30 @@ impl Command {
     }
 }
 
+impl Script {
+    /// The same script with every offset moved from `from` to `to` (its text moved in the file).
+    pub(crate) fn moved(mut self, from: usize, to: usize) -> Script {
+        let shift = |offset: &mut usize| *offset = *offset - from + to;
+        let shift_range = |range: &mut Range<usize>| {
+            shift(&mut range.start);
+            shift(&mut range.end);
+        };
+        for command in &mut self.commands {
+            shift_range(&mut command.range);
+            for word in &mut command.words {
+                shift_range(&mut word.range);
+            }
+        }
+        for (_, _, offset) in &mut self.assignments {
+            shift(offset);
+        }
+        if let Some(Tail::Chain { at, .. } | Tail::Line { at, .. }) = &mut self.tail {
+            shift(at);
+        }
+        self
+    }
+}
+
 const SHELLS: &[&str] = &["sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"];
 
 fn is_shell(program: &str) -> bool {
@@ -393,7 +417,11 @@ fn word_text(node: Node, source: &str) -> String {
     let raw = &source[node.byte_range()];
     match node.kind() {
         "raw_string" => raw.trim_matches('\'').to_string(),
-        "string" => unescape(&raw[1..raw.len().saturating_sub(1).max(1)], true),
+        // An unterminated string (the parser recovered from an error) has no closing quote.
+        "string" => {
+            let inner = raw.strip_prefix('"').unwrap_or(raw);
+            unescape(inner.strip_suffix('"').unwrap_or(inner), true)
+        }
         "word" | "command_name" if node.named_child_count() == 0 => unescape(raw, false),
         "concatenation" | "command_name" => {
             let mut cursor = node.walk();

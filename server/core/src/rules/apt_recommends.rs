@@ -60,6 +60,8 @@ RUN apt-get update && apt-get install -y --no-install-recommends curl
 };
 
 fn check(model: &Model, sink: &mut Sink) {
+    // The size estimate covers the whole model: made once, and only when something fires.
+    let mut costs = None;
     for (idx, _, script) in model.shipped_runs() {
         if configured_off(model, idx) {
             continue;
@@ -73,16 +75,21 @@ fn check(model: &Model, sink: &mut Sink) {
             }
             let install = apt_operation(cmd).expect("is an install");
             let fix = insert_flag(cmd, install, "--no-install-recommends");
-            sink.report(cmd.range.clone(), message(model, &cmd.range), fix);
+            let costs = costs.get_or_insert_with(|| crate::size::estimate::recommends_costs(model));
+            sink.report(
+                cmd.range.clone(),
+                message(costs.get(&cmd.range).copied()),
+                fix,
+            );
         }
     }
 }
 
 /// States what the recommends cost for this very command where the Debian data covers it.
-fn message(model: &Model, command: &std::ops::Range<usize>) -> String {
+fn message(cost: Option<(u64, usize, crate::size::estimate::Confidence)>) -> String {
     const LEAD: &str =
         "`apt-get install` without `--no-install-recommends` also installs recommended packages";
-    match crate::size::estimate::recommends_cost(model, command) {
+    match cost {
         Some((bytes, packages, confidence)) if packages > 0 => format!(
             "{LEAD}: {}{} in {packages} packages here that `--no-install-recommends` leaves out (Debian bookworm data)",
             confidence.sign(),

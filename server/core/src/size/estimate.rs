@@ -352,18 +352,21 @@ fn recommends_off(cmd: &Command) -> bool {
         })
 }
 
-/// What leaving out Recommends would save for the apt install at `command` (a command range
-/// of a RUN), with the estimate's confidence: (bytes, packages, confidence).
-pub fn recommends_cost(
+/// What leaving out Recommends would save for each apt install of the model, by the range of
+/// its command: (bytes, packages, confidence). One estimate of the whole model serves all.
+pub fn recommends_costs(
     model: &Model,
-    command: &std::ops::Range<usize>,
-) -> Option<(u64, usize, Confidence)> {
+) -> std::collections::HashMap<std::ops::Range<usize>, (u64, usize, Confidence)> {
     let e = estimate(model, None);
-    e.instructions.iter().find_map(|i| {
-        let apt = i.apt.iter().find(|a| &a.command == command)?;
-        let (bytes, packages) = apt.recommends_cost?;
-        Some((bytes, packages, i.amount.confidence))
-    })
+    e.instructions
+        .iter()
+        .flat_map(|i| {
+            i.apt.iter().filter_map(move |apt| {
+                let (bytes, packages) = apt.recommends_cost?;
+                Some((apt.command.clone(), (bytes, packages, i.amount.confidence)))
+            })
+        })
+        .collect()
 }
 
 /// Estimates every instruction, stage and the final image. `context` is the build context, or
@@ -703,7 +706,7 @@ mod tests {
         let model = Model::build(text, &tree);
         let cmd = &model.instructions[1].script.as_ref().unwrap().commands[1].range;
         assert_eq!(
-            recommends_cost(&model, cmd),
+            recommends_costs(&model).get(cmd).copied(),
             Some((saved, fewer, Confidence::Approximate))
         );
         assert!(run

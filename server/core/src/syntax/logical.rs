@@ -233,8 +233,17 @@ impl PhysicalLine {
 
 pub(crate) fn physical_line(text: &str, pos: usize) -> PhysicalLine {
     let bytes = text.as_bytes();
-    let start = text[..pos.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
-    let nl = text[pos.min(text.len())..].find('\n').map(|i| pos + i);
+    // Byte searches: `pos` may fall inside a multi-byte character (one byte before an offset
+    // that ends one), and `\n` never occurs inside one.
+    let pos = pos.min(text.len());
+    let start = bytes[..pos]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let nl = bytes[pos..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map(|i| pos + i);
     let (end, next) = match nl {
         Some(nl) => (
             if nl > start && bytes[nl - 1] == b'\r' {

@@ -34,7 +34,11 @@ pub fn segment(text: &str, tree: &Tree, escape: u8) -> Segments {
     let query = queries::dockerfile_statements();
     let names = query.capture_names();
     let mut cursor = QueryCursor::new();
-    let mut captures = cursor.captures(query, tree.root_node(), text.as_bytes());
+    // Statements are the children of a `source_file` root; under any other root (the parser
+    // gave up on the whole text) there are none, and the recovery below reads everything.
+    let root = tree.root_node();
+    cursor.set_max_start_depth(Some(u32::from(root.kind() == "source_file")));
+    let mut captures = cursor.captures(query, root, text.as_bytes());
     // Everything before `covered` is accounted for; it is always a line start.
     let mut covered = 0;
     while let Some((m, i)) = captures.next() {

@@ -1,0 +1,145 @@
+//! The driver's numbers as a Markdown table.
+
+use std::time::Duration;
+
+#[derive(Clone)]
+pub struct Stats {
+    pub p50: Duration,
+    pub p95: Duration,
+    pub max: Duration,
+}
+
+impl Stats {
+    pub fn of(mut samples: Vec<Duration>) -> Stats {
+        samples.sort();
+        let n = samples.len();
+        Stats {
+            p50: samples[n / 2],
+            p95: samples[(n * 95 / 100).min(n - 1)],
+            max: samples[n - 1],
+        }
+    }
+}
+
+pub struct Row {
+    metric: String,
+    size: String,
+    cells: Vec<String>,
+    ratio: String,
+}
+
+impl Row {
+    /// A latency row showing p50, ratio of the other servers' p50 over the first's.
+    pub fn new(metric: &str, size: &str, stats: Vec<Option<Stats>>) -> Row {
+        let cells = stats
+            .iter()
+            .map(|s| s.as_ref().map_or("n/a".to_owned(), |s| ms(s.p50)))
+            .collect();
+        Row::with_ratio(
+            metric,
+            size,
+            cells,
+            stats.iter().map(|s| s.as_ref().map(|s| s.p50)),
+        )
+    }
+
+    pub fn keystrokes(size: &str, stats: Vec<Option<Stats>>) -> Row {
+        let cells = stats
+            .iter()
+            .map(|s| {
+                let s = s.as_ref().unwrap();
+                format!("{} / {} / {}", ms(s.p50), ms(s.p95), ms(s.max))
+            })
+            .collect();
+        let p50 = stats.iter().map(|s| s.as_ref().map(|s| s.p50));
+        Row::with_ratio(
+            "keystroke → diagnostics (p50 / p95 / max)",
+            size,
+            cells,
+            p50,
+        )
+    }
+
+    pub fn memory(size: &str, kib: Vec<u64>) -> Row {
+        let cells = kib
+            .iter()
+            .map(|k| format!("{:.1} MiB", *k as f64 / 1024.0))
+            .collect();
+        let ratio = ratios(kib.iter().map(|&k| Some(k as f64)));
+        Row {
+            metric: "peak RSS (VmHWM)".to_owned(),
+            size: size.to_owned(),
+            cells,
+            ratio,
+        }
+    }
+
+    fn with_ratio(
+        metric: &str,
+        size: &str,
+        cells: Vec<String>,
+        values: impl Iterator<Item = Option<Duration>>,
+    ) -> Row {
+        Row {
+            metric: metric.to_owned(),
+            size: size.to_owned(),
+            cells,
+            ratio: ratios(values.map(|d| d.map(|d| d.as_secs_f64()))),
+        }
+    }
+}
+
+/// Each other server's value over the first's ("20×": the first is 20 times lower).
+fn ratios(mut values: impl Iterator<Item = Option<f64>>) -> String {
+    let first = values.next().flatten();
+    values
+        .map(|v| match (first, v) {
+            (Some(a), Some(b)) if a > 0.0 => format!("{:.0}×", b / a),
+            _ => "n/a".to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join(" / ")
+}
+
+fn ms(d: Duration) -> String {
+    let ms = d.as_secs_f64() * 1000.0;
+    if ms < 10.0 {
+        format!("{ms:.2} ms")
+    } else {
+        format!("{ms:.0} ms")
+    }
+}
+
+pub fn print_lsp(servers: &[&str], rows: &[Row], keystrokes: usize) {
+    println!(
+        "Language servers over stdio ({keystrokes} keystrokes typed into the middle of each file; \
+         ratio = {} ÷ {}):\n",
+        servers[1..].join(", "),
+        servers[0]
+    );
+    println!("| metric | file | {} | ratio |", servers.join(" | "));
+    println!("|---|---|{}---|", "---|".repeat(servers.len()));
+    for row in rows {
+        println!(
+            "| {} | {} | {} | {} |",
+            row.metric,
+            row.size,
+            row.cells.join(" | "),
+            row.ratio
+        );
+    }
+    println!();
+}
+
+pub fn print_batch(files: usize, check: Duration, hadolint: Duration) {
+    let rate = |d: Duration| files as f64 / d.as_secs_f64();
+    println!("Batch lint of {files} corpus files (best of 3):\n");
+    println!("| tool | time | files/s |");
+    println!("|---|---|---|");
+    println!("| dockerlean check | {} | {:.0} |", ms(check), rate(check));
+    println!("| hadolint | {} | {:.0} |", ms(hadolint), rate(hadolint));
+    println!(
+        "\ndockerlean check is {:.0}× hadolint's throughput.",
+        hadolint.as_secs_f64() / check.as_secs_f64()
+    );
+}

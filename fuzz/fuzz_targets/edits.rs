@@ -1,0 +1,56 @@
+//! Arbitrary sequences of editor edits (LSP line/character ranges in any encoding, as the
+//! language server receives them) against the differential oracle: after every edit the
+//! incrementally reparsed text and tree, and the cached incremental analysis, must equal a
+//! fresh parse and a fresh analysis of the same text.
+#![no_main]
+
+use arbitrary::Arbitrary;
+use dockerlean_core::position::{line_col_to_offset, Encoding, LineCol};
+use dockerlean_core::{analyze_str, Analyzer, SourceFile};
+use libfuzzer_sys::fuzz_target;
+
+#[derive(Arbitrary, Debug)]
+struct Input {
+    seed: String,
+    encoding: u8,
+    edits: Vec<Edit>,
+}
+
+#[derive(Arbitrary, Debug)]
+struct Edit {
+    start: (u8, u8),
+    end: (u8, u8),
+    text: String,
+}
+
+fn summary(file_findings: &[dockerlean_core::Finding]) -> Vec<String> {
+    file_findings
+        .iter()
+        .map(|f| format!("{} {:?} {} {:?}", f.code(), f.range, f.message, f.fix))
+        .collect()
+}
+
+fuzz_target!(|input: Input| {
+    let encoding = [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32][input.encoding as usize % 3];
+    let mut file = SourceFile::new(&input.seed);
+    let mut analyzer = Analyzer::default();
+    analyzer.analyze(&file);
+    for edit in input.edits.iter().take(16) {
+        let offset = |(line, col): (u8, u8)| {
+            let at = LineCol { line: line as usize, col: col as usize };
+            line_col_to_offset(file.rope(), at, encoding)
+        };
+        // A line past the end is skipped, as the server does.
+        let (Ok(a), Ok(b)) = (offset(edit.start), offset(edit.end)) else { continue };
+        let mut expected = file.text();
+        let range = a.min(b)..a.max(b);
+        expected.replace_range(range.clone(), &edit.text);
+        file.edit(range, &edit.text);
+        let text = file.text();
+        assert_eq!(text, expected);
+        let fresh = SourceFile::new(&text);
+        assert_eq!(file.tree().root_node().to_sexp(), fresh.tree().root_node().to_sexp());
+        let cached = analyzer.analyze(&file).findings;
+        assert_eq!(summary(&cached), summary(&analyze_str(&text).findings));
+    }
+});

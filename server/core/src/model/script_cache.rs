@@ -1,0 +1,56 @@
+//! RUN scripts kept from one analysis of a document to the next, so that an edit re-reads with
+//! bash only the RUN instructions whose text it changed. Reading a script is the costliest part
+//! of building a model; everything else is linear scanning.
+//!
+//! A script depends on nothing but its instruction's text (from the start of its first line,
+//! so the indentation a fix copies is included) and the escape character: that pair is the key,
+//! and the script is stored with offsets relative to the start of that text.
+
+use std::collections::HashMap;
+
+use crate::model::instruction::Instruction;
+use crate::model::shell::{self, Script};
+use crate::syntax::logical::physical_line;
+
+#[derive(Default)]
+pub struct ScriptCache {
+    /// What the previous build used; entries not used again are dropped after this build.
+    previous: HashMap<Key, Script>,
+    current: HashMap<Key, Script>,
+    /// Scripts read with bash during the current build, and during the last finished one.
+    reading: usize,
+    read: usize,
+}
+
+type Key = (u8, Box<str>);
+
+impl ScriptCache {
+    pub(crate) fn script(&mut self, text: &str, instr: &Instruction, escape: u8) -> Script {
+        let start = physical_line(text, instr.line.range.start).start;
+        let key = (escape, Box::from(&text[start..instr.line.range.end]));
+        if let Some(script) = self.current.get(&key) {
+            return script.clone().moved(0, start);
+        }
+        let relative = match self.previous.remove(&key) {
+            Some(script) => script,
+            None => {
+                self.reading += 1;
+                shell::run_script(text, instr).moved(start, 0)
+            }
+        };
+        let script = relative.clone().moved(0, start);
+        self.current.insert(key, relative);
+        script
+    }
+
+    /// Ends a build: the scripts it did not use are forgotten.
+    pub(crate) fn finish(&mut self) {
+        self.previous = std::mem::take(&mut self.current);
+        self.read = std::mem::take(&mut self.reading);
+    }
+
+    /// How many scripts the last build had to read; the others came from the cache.
+    pub fn last_read(&self) -> usize {
+        self.read
+    }
+}

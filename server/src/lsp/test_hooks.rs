@@ -1,0 +1,28 @@
+//! Requests that only tests may use, registered when `DOCKERLEAN_TEST_HOOKS` is set: they let
+//! a test compare the server's copy of a document with its own after a burst of edits.
+
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::TextDocumentIdentifier;
+use tower_lsp_server::LspServiceBuilder;
+
+use super::server::Backend;
+
+pub const ENV: &str = "DOCKERLEAN_TEST_HOOKS";
+
+pub fn register(builder: LspServiceBuilder<Backend>) -> LspServiceBuilder<Backend> {
+    if std::env::var_os(ENV).is_none() {
+        return builder;
+    }
+    builder.custom_method("dockerlean/documentText", document_text)
+}
+
+/// The text and version the server holds for a document, or null when it is not open.
+async fn document_text(
+    backend: &Backend,
+    params: TextDocumentIdentifier,
+) -> Result<Option<(String, i32)>> {
+    Ok(backend.session().documents.get(&params.uri).map(|doc| {
+        let doc = doc.lock();
+        (doc.file.text(), doc.version)
+    }))
+}
