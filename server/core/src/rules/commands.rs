@@ -4,7 +4,7 @@ use crate::model::shell::Command;
 use crate::syntax::words::Word;
 
 /// Options of apt-get / apt that take a separate value.
-const APT_VALUE_OPTIONS: &[&str] = &[
+pub(crate) const APT_VALUE_OPTIONS: &[&str] = &[
     "-o",
     "-t",
     "-c",

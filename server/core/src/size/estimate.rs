@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 
 use crate::model::{Base, Command, Instruction, Kind, Model};
-use crate::rules::commands::{apt_operation, is_apt, removes};
+use crate::rules::commands::{apt_operation, is_apt, removes, APT_VALUE_OPTIONS};
 use crate::size::base_images::{self, OnDisk, Row};
 use crate::size::context::{self, ContextFiles};
 use crate::size::debian::{self, PackageId};
@@ -310,15 +310,6 @@ fn base_set(image: &str, tag: &str, distro: Option<&str>) -> BaseSet {
 /// The package names of an `apt-get install` (versions and releases dropped), or `None` when
 /// it installs local `.deb` files or names built at run time.
 fn apt_packages(cmd: &Command) -> Option<Vec<String>> {
-    const VALUE_OPTIONS: &[&str] = &[
-        "-o",
-        "-t",
-        "-c",
-        "--option",
-        "--target-release",
-        "--config-file",
-        "-a",
-    ];
     let install = apt_operation(cmd)?;
     let mut names = Vec::new();
     let mut skip = false;
@@ -332,7 +323,7 @@ fn apt_packages(cmd: &Command) -> Option<Vec<String>> {
             continue;
         }
         if w.text.starts_with('-') {
-            skip = VALUE_OPTIONS.contains(&w.text.as_str());
+            skip = APT_VALUE_OPTIONS.contains(&w.text.as_str());
             continue;
         }
         if w.text.contains(['$', '/', '*', '`']) {
