@@ -2,26 +2,14 @@
 
 mod common;
 
-use std::path::PathBuf;
-
-use common::lsp_client::{apply_text_edits, LspClient};
+use common::lsp_client::{apply_text_edits, codes, LspClient};
 use serde_json::{json, Value};
 
 const URI: &str = "file:///project/Dockerfile";
 const PIP: &str = "FROM python:3.12-slim\nRUN pip install flask\n";
 
 fn start(test: &str) -> LspClient {
-    let cache: PathBuf = [env!("CARGO_TARGET_TMPDIR"), "lsp_config", test]
-        .iter()
-        .collect();
-    LspClient::spawn(env!("CARGO_BIN_EXE_dockerlean"), &["lsp"], &cache)
-}
-
-fn codes(diagnostics: &[Value]) -> Vec<&str> {
-    diagnostics
-        .iter()
-        .filter_map(|d| d["code"].as_str())
-        .collect()
+    common::dockerlean("lsp_config", test, &[])
 }
 
 fn code_actions(client: &mut LspClient, uri: &str, line: u32, only: Option<&[&str]>) -> Vec<Value> {

@@ -2,9 +2,7 @@
 
 mod common;
 
-use std::path::PathBuf;
-
-use common::lsp_client::{apply_text_edits, LspClient};
+use common::lsp_client::{apply_text_edits, codes, LspClient};
 use serde_json::{json, Value};
 
 const URI: &str = "file:///project/Dockerfile";
@@ -15,17 +13,7 @@ const AFTER_INSTALL_UTF16: u32 = 26;
 const AFTER_INSTALL_UTF8: u32 = 28;
 
 fn start(test: &str) -> LspClient {
-    let cache: PathBuf = [env!("CARGO_TARGET_TMPDIR"), "lsp_e2e", test]
-        .iter()
-        .collect();
-    LspClient::spawn(env!("CARGO_BIN_EXE_dockerlean"), &["lsp"], &cache)
-}
-
-fn codes(diagnostics: &[Value]) -> Vec<&str> {
-    diagnostics
-        .iter()
-        .filter_map(|d| d["code"].as_str())
-        .collect()
+    common::dockerlean("lsp_e2e", test, &[])
 }
 
 fn insert_at(line: u32, character: u32, text: &str) -> Value {

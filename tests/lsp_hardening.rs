@@ -6,8 +6,6 @@
 
 mod common;
 
-use std::path::PathBuf;
-
 use common::lsp_client::{apply_text_edits, LspClient};
 use serde_json::{json, Value};
 
@@ -17,15 +15,7 @@ const SERVER_NOT_INITIALIZED: i64 = -32002;
 const REQUEST_CANCELLED: i64 = -32800;
 
 fn start(test: &str) -> LspClient {
-    let cache: PathBuf = [env!("CARGO_TARGET_TMPDIR"), "lsp_hardening", test]
-        .iter()
-        .collect();
-    LspClient::spawn_with_env(
-        env!("CARGO_BIN_EXE_dockerlean"),
-        &["lsp"],
-        &cache,
-        &[("DOCKERLEAN_TEST_HOOKS", "1")],
-    )
+    common::dockerlean("lsp_hardening", test, &[("DOCKERLEAN_TEST_HOOKS", "1")])
 }
 
 fn started(test: &str) -> LspClient {

@@ -3,16 +3,13 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use common::lsp_client::LspClient;
 use serde_json::{json, Value};
 
 fn start(test: &str) -> LspClient {
-    let cache: PathBuf = [env!("CARGO_TARGET_TMPDIR"), "lsp_sizes", test]
-        .iter()
-        .collect();
-    LspClient::spawn(env!("CARGO_BIN_EXE_dockerlean"), &["lsp"], &cache)
+    common::dockerlean("lsp_sizes", test, &[])
 }
 
 fn example(name: &str) -> (String, String) {

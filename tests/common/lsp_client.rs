@@ -267,6 +267,14 @@ fn read_message(reader: &mut impl BufRead) -> Option<Value> {
 }
 
 /// A UTF-16 LSP position to a byte offset of `text` (columns past the line clamp to its end).
+/// The codes of `diagnostics`, in order.
+pub fn codes(diagnostics: &[Value]) -> Vec<&str> {
+    diagnostics
+        .iter()
+        .filter_map(|d| d["code"].as_str())
+        .collect()
+}
+
 pub fn utf16_offset(text: &str, position: &Value) -> usize {
     let line = position["line"].as_u64().unwrap() as usize;
     let character = position["character"].as_u64().unwrap() as usize;
