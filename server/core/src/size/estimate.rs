@@ -2,13 +2,11 @@
 //! from the shipped data only: the base-image table, the Debian package table (apt installs),
 //! and the build context's files (COPY / ADD). Everything else is `Unknown`, never guessed.
 
-use std::collections::HashSet;
-
 use crate::model::{Base, Command, Instruction, Kind, Model};
 use crate::rules::commands::{apt_operation, is_apt, removes, APT_VALUE_OPTIONS};
 use crate::size::base_images::{self, OnDisk, Row};
 use crate::size::context::{self, ContextFiles};
-use crate::size::debian::{self, PackageId};
+use crate::size::debian::{self, PackageId, PackageSet};
 use crate::size::image_ref::ImageRef;
 
 /// How far a number can be trusted.
@@ -258,7 +256,7 @@ const NEGLIGIBLE: &[&str] = &[
 
 /// Which Debian package set a base image has, and how sure the match is.
 struct BaseSet {
-    packages: HashSet<PackageId>,
+    packages: PackageSet,
     confidence: Confidence,
     note: String,
 }
@@ -301,7 +299,7 @@ fn base_set(image: &str, tag: &str, distro: Option<&str>) -> BaseSet {
         )
     };
     BaseSet {
-        packages: packages.base(set).unwrap_or_default(),
+        packages: packages.base(set).cloned().unwrap_or_default(),
         confidence,
         note,
     }
