@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 use std::io::Read;
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
 
 const DATA: &[u8] = include_bytes!("../../data/debian-bookworm-amd64.tsv.gz");
 
@@ -75,6 +75,8 @@ impl Extend<PackageId> for PackageSet {
 
 pub struct Packages {
     pub packages: Vec<Package>,
+    /// Installs already resolved (see [`Packages::install`]).
+    installs: Mutex<HashMap<InstallKey, Arc<Install>>>,
     by_name: HashMap<String, PackageId>,
     providers: HashMap<String, Vec<PackageId>>,
     bases: Vec<(String, Vec<String>)>,
@@ -166,6 +168,7 @@ impl Packages {
             providers,
             bases,
             base_sets: OnceLock::new(),
+            installs: Mutex::default(),
             provenance,
             date,
         };
@@ -297,6 +300,88 @@ impl Packages {
             candidate: own.or_else(|| provided.first().copied()),
             satisfiers: own.into_iter().chain(provided.iter().copied()).collect(),
         }
+    }
+}
+
+/// The apt installs a stage has run so far, on top of a base set: all that decides what the
+/// next install adds, so it is the key under which installs are remembered.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct History {
+    base: String,
+    steps: Vec<(Vec<String>, bool)>,
+}
+
+impl History {
+    pub fn new(base_set: &str) -> History {
+        History {
+            base: base_set.to_string(),
+            steps: Vec::new(),
+        }
+    }
+}
+
+/// One install resolved on top of a [`History`].
+#[derive(Debug)]
+pub struct Install {
+    pub resolution: Resolution,
+    /// With recommends on: the same install without them.
+    pub lean: Option<Resolution>,
+}
+
+type InstallKey = (History, Vec<String>, bool);
+
+/// How many resolved installs are kept; past it the memory starts over (a file has a few).
+const REMEMBERED_INSTALLS: usize = 4096;
+
+impl Packages {
+    /// What `apt-get install names…` adds after `history`, which then records it. Every
+    /// analysis re-estimates every stage, so resolutions are remembered: an unchanged stage
+    /// costs a lookup, not a dependency walk.
+    pub fn install(
+        &self,
+        history: &mut History,
+        names: &[String],
+        recommends: bool,
+    ) -> Arc<Install> {
+        let key = (history.clone(), names.to_vec(), recommends);
+        let remembered = self.remembered(&key);
+        let install = remembered.unwrap_or_else(|| {
+            let installed = self.installed(history);
+            let names: Vec<&str> = names.iter().map(String::as_str).collect();
+            let install = Arc::new(Install {
+                resolution: self.resolve(&names, &installed, recommends),
+                lean: recommends.then(|| self.resolve(&names, &installed, false)),
+            });
+            let mut memo = self.installs.lock().unwrap_or_else(|e| e.into_inner());
+            if memo.len() >= REMEMBERED_INSTALLS {
+                memo.clear();
+            }
+            memo.insert(key, install.clone());
+            install
+        });
+        history.steps.push((names.to_vec(), recommends));
+        install
+    }
+
+    fn remembered(&self, key: &InstallKey) -> Option<Arc<Install>> {
+        let memo = self.installs.lock().unwrap_or_else(|e| e.into_inner());
+        memo.get(key).cloned()
+    }
+
+    /// The packages present after `history`.
+    fn installed(&self, history: &History) -> PackageSet {
+        let mut installed = self.base(&history.base).cloned().unwrap_or_default();
+        let mut replayed = History::new(&history.base);
+        for (names, recommends) in &history.steps {
+            installed.extend(
+                self.install(&mut replayed, names, *recommends)
+                    .resolution
+                    .new
+                    .iter()
+                    .copied(),
+            );
+        }
+        installed
     }
 }
 
