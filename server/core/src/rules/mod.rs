@@ -134,7 +134,7 @@ pub fn find(key: &str) -> Option<&'static RuleMeta> {
     })
 }
 
-pub fn run_all(model: &Model, environment: &Environment) -> Vec<Finding> {
+pub(crate) fn run_all(model: &Model, environment: &Environment) -> Vec<Finding> {
     let mut sink = Sink::new(model, environment);
     for rule in RULES {
         sink.set_rule(&rule.meta);

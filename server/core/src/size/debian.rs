@@ -430,7 +430,7 @@ mod tests {
         let with = p.resolve(&["git"], base, true);
         assert!(with.new.len() > without.new.len());
         assert!(p
-            .resolve(&["curl"], &base, false)
+            .resolve(&["curl"], base, false)
             .new
             .contains(&p.id("libcurl4").unwrap()));
         assert_eq!(
