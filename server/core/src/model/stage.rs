@@ -1,5 +1,7 @@
 //! Build stages: what each is built FROM, and which ones reach the final image.
 
+use std::collections::HashMap;
+
 use crate::model::instruction::{Instruction, Kind};
 use crate::syntax::words::Word;
 
@@ -83,6 +85,8 @@ pub fn expand(s: &str, lookup: impl Fn(&str) -> Option<String>) -> String {
 pub fn build_stages(instructions: &mut [Instruction]) -> Vec<Stage> {
     let mut global_args: Vec<(String, Option<String>)> = Vec::new();
     let mut stages: Vec<Stage> = Vec::new();
+    // The last stage of each name so far: `FROM <name>` reads the latest one before it.
+    let mut by_name: HashMap<String, usize> = HashMap::new();
     for i in 0..instructions.len() {
         let instr = &instructions[i];
         match instr.kind {
@@ -115,16 +119,16 @@ pub fn build_stages(instructions: &mut [Instruction]) -> Vec<Stage> {
                 let base = match reference {
                     None => Base::Image(String::new()),
                     Some(r) if r.eq_ignore_ascii_case("scratch") => Base::Scratch,
-                    Some(r) => match stages
-                        .iter()
-                        .rposition(|s| s.name.as_deref() == Some(&r.to_ascii_lowercase()))
-                    {
-                        Some(idx) => Base::Stage(idx),
+                    Some(r) => match by_name.get(&r.to_ascii_lowercase()) {
+                        Some(&idx) => Base::Stage(idx),
                         None => Base::Image(r),
                     },
                 };
                 if let Some(prev) = stages.last_mut() {
                     prev.body.end = i;
+                }
+                if let Some(name) = &name {
+                    by_name.insert(name.clone(), stages.len());
                 }
                 stages.push(Stage {
                     index: stages.len(),

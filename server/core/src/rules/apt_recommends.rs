@@ -60,9 +60,8 @@ RUN apt-get update && apt-get install -y --no-install-recommends curl
 };
 
 fn check(model: &Model, sink: &mut Sink) {
-    // The size estimate covers the whole model: made once, and only when something fires.
-    let mut costs = None;
-    for (idx, _, script) in model.shipped_runs() {
+    let mut found = Vec::new();
+    for (idx, instr, script) in model.shipped_runs() {
         if configured_off(model, idx) {
             continue;
         }
@@ -74,14 +73,28 @@ fn check(model: &Model, sink: &mut Sink) {
                 continue;
             }
             let install = apt_operation(cmd).expect("is an install");
-            let fix = insert_flag(cmd, install, "--no-install-recommends");
-            let costs = costs.get_or_insert_with(|| crate::size::estimate::recommends_costs(model));
-            sink.report(
-                cmd.range.clone(),
-                message(costs.get(&cmd.range).copied()),
-                fix,
-            );
+            found.push((
+                instr.stage,
+                cmd,
+                insert_flag(cmd, install, "--no-install-recommends"),
+            ));
         }
+    }
+    if found.is_empty() {
+        return;
+    }
+    // One size estimate of the stages with findings serves every message.
+    let mut wanted = vec![false; model.stages.len()];
+    for stage in found.iter().filter_map(|(stage, _, _)| *stage) {
+        wanted[stage] = true;
+    }
+    let costs = crate::size::estimate::recommends_costs(model, &wanted);
+    for (_, cmd, fix) in found {
+        sink.report(
+            cmd.range.clone(),
+            message(costs.get(&cmd.range).copied()),
+            fix,
+        );
     }
 }
 

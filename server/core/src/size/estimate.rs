@@ -205,10 +205,10 @@ const APT_LISTS: &str = "/var/lib/apt/lists";
 pub fn layer_bytes(packages: &debian::Packages, new: &[PackageId]) -> u64 {
     let (mut plain, mut python) = (0u64, 0u64);
     for &id in new {
-        let p = packages.get(id);
-        plain += p.installed;
-        if p.byte_compiled {
-            python += p.installed;
+        let installed = packages.installed_bytes(id);
+        plain += installed;
+        if packages.byte_compiled(id) {
+            python += installed;
         }
     }
     (plain as f64 * INSTALLED_TO_LAYER + python as f64 * BYTE_CODE_PER_INSTALLED) as u64
@@ -341,12 +341,13 @@ fn recommends_off(cmd: &Command) -> bool {
         })
 }
 
-/// What leaving out Recommends would save for each apt install of the model, by the range of
-/// its command: (bytes, packages, confidence). One estimate of the whole model serves all.
+/// What leaving out Recommends would save for each apt install in the `wanted` stages, by the
+/// range of its command: (bytes, packages, confidence). One estimate serves all.
 pub fn recommends_costs(
     model: &Model,
+    wanted: &[bool],
 ) -> std::collections::HashMap<std::ops::Range<usize>, (u64, usize, Confidence)> {
-    let e = estimate(model, None);
+    let e = estimate_stages(model, None, wanted);
     e.instructions
         .iter()
         .flat_map(|i| {
@@ -361,6 +362,22 @@ pub fn recommends_costs(
 /// Estimates every instruction, stage and the final image. `context` is the build context, or
 /// `None` when it is not known (COPY / ADD from it are then unknown).
 pub fn estimate(model: &Model, context: Option<&dyn ContextFiles>) -> ImageEstimate {
+    estimate_stages(model, context, &vec![true; model.stages.len()])
+}
+
+/// [`estimate`] of the `wanted` stages and the stages they are built on; the others are left
+/// unknown, unexamined.
+fn estimate_stages(
+    model: &Model,
+    context: Option<&dyn ContextFiles>,
+    wanted: &[bool],
+) -> ImageEstimate {
+    let mut wanted = wanted.to_vec();
+    for stage in model.stages.iter().rev() {
+        if let (true, Base::Stage(b)) = (wanted[stage.index], &stage.base) {
+            wanted[*b] = true;
+        }
+    }
     let table = base_images::table();
     let mut instructions = Vec::new();
     let mut stages: Vec<StageEstimate> = Vec::new();
@@ -368,6 +385,19 @@ pub fn estimate(model: &Model, context: Option<&dyn ContextFiles>) -> ImageEstim
     let mut installed: Vec<Option<BaseSet>> = Vec::new();
     let last = model.stages.len().checked_sub(1);
     for stage in &model.stages {
+        if !wanted[stage.index] {
+            installed.push(None);
+            stages.push(StageEstimate {
+                stage: stage.index,
+                base: BaseInfo::Scratch,
+                base_amount: Amount::unknown("not estimated"),
+                layers: Amount::unknown("not estimated"),
+                total: Amount::unknown("not estimated"),
+                is_final: Some(stage.index) == last,
+                ships: stage.ships_layers,
+            });
+            continue;
+        }
         let (base, base_amount, mut set) = match &stage.base {
             Base::Scratch => (BaseInfo::Scratch, Amount::zero(), None),
             Base::Stage(b) => {
@@ -693,7 +723,7 @@ mod tests {
         let model = Model::build(text, &tree);
         let cmd = &model.instructions[1].script.as_ref().unwrap().commands[1].range;
         assert_eq!(
-            recommends_costs(&model).get(cmd).copied(),
+            recommends_costs(&model, &[true]).get(cmd).copied(),
             Some((saved, fewer, Confidence::Approximate))
         );
         assert!(run

@@ -2,36 +2,16 @@
 //! `scripts/gen_debian_packages.py` from apt's metadata), decompressed on first use, and an
 //! apt-like resolver over it.
 
+mod table;
+
 use std::collections::HashMap;
-use std::io::Read;
 use std::sync::{Arc, Mutex, OnceLock};
 
-const DATA: &[u8] = include_bytes!("../../data/debian-bookworm-amd64.tsv.gz");
+use table::{NameId, Table};
+
+const DATA: &[u8] = include_bytes!("../../../data/debian-bookworm-amd64.tsv.gz");
 
 pub type PackageId = u32;
-
-pub struct Package {
-    pub name: String,
-    /// `Installed-Size` in bytes (the field is KiB).
-    pub installed: u64,
-    /// Pre-Depends and Depends: groups of alternatives.
-    depends: Vec<Group>,
-    recommends: Vec<Group>,
-    /// Python modules byte-compiled by the maintainer scripts (files Installed-Size omits).
-    pub byte_compiled: bool,
-    required: bool,
-}
-
-/// One dependency written `a | b | c`, its names already looked up: resolution runs on every
-/// analysis, so it must not hash strings.
-type Group = Box<[Alternative]>;
-
-struct Alternative {
-    /// What apt would install for it: the package of that name, else the first provider.
-    candidate: Option<PackageId>,
-    /// Packages whose presence satisfies it: the package of that name and its providers.
-    satisfiers: Box<[PackageId]>,
-}
 
 /// A set of packages of the table (a bit per package: cloning one per stage is cheap).
 #[derive(Clone, Default, PartialEq, Eq)]
@@ -74,37 +54,30 @@ impl Extend<PackageId> for PackageSet {
 }
 
 pub struct Packages {
-    pub packages: Vec<Package>,
+    table: Table,
     /// Installs already resolved (see [`Packages::install`]).
     installs: Mutex<HashMap<InstallKey, Arc<Install>>>,
-    by_name: HashMap<String, PackageId>,
-    providers: HashMap<String, Vec<PackageId>>,
-    bases: Vec<(String, Vec<String>)>,
-    /// The package sets of `bases`, resolved on first use.
+    /// The package sets of the table's base images, resolved on first use.
     base_sets: OnceLock<Vec<PackageSet>>,
     /// Header lines: what the data is and where it came from.
     pub provenance: Vec<String>,
     pub date: String,
 }
 
-/// Loads the table on first call (≈ 60 000 packages; the gzip is decompressed once).
+/// Loads the table on first call (≈ 64,000 packages).
 pub fn packages() -> &'static Packages {
     static PACKAGES: OnceLock<Packages> = OnceLock::new();
     PACKAGES.get_or_init(|| {
-        let mut text = String::new();
-        flate2::read::GzDecoder::new(DATA)
-            .read_to_string(&mut text)
+        let mut table = Table::read(flate2::read::GzDecoder::new(DATA))
             .expect("the embedded package table is valid gzip");
-        Packages::parse(&text)
+        Packages {
+            provenance: std::mem::take(&mut table.provenance),
+            date: std::mem::take(&mut table.date),
+            table,
+            installs: Mutex::default(),
+            base_sets: OnceLock::new(),
+        }
     })
-}
-
-/// A dependency field as written: groups of alternative names.
-fn groups(field: &str) -> impl Iterator<Item = impl Iterator<Item = &str>> {
-    field
-        .split(',')
-        .filter(|g| !g.is_empty())
-        .map(|g| g.split('|'))
 }
 
 /// The result of resolving an install against what is already there.
@@ -116,117 +89,55 @@ pub struct Resolution {
 }
 
 impl Packages {
-    fn parse(text: &str) -> Packages {
-        // Two passes: names and providers first, so that dependencies can be looked up once.
-        let mut rows = Vec::new();
-        let mut bases = Vec::new();
-        let mut provenance = Vec::new();
-        let mut date = String::new();
-        for line in text.lines() {
-            if let Some(comment) = line.strip_prefix("# ") {
-                if let Some(d) = comment.strip_prefix("date: ") {
-                    date = d.to_string();
-                }
-                provenance.push(comment.to_string());
-                continue;
-            }
-            let f: Vec<&str> = line.split('\t').collect();
-            match f.as_slice() {
-                ["P", name, kib, depends, pre_depends, recommends, provided, flags] => rows.push((
-                    *name,
-                    *kib,
-                    *pre_depends,
-                    *depends,
-                    *recommends,
-                    *provided,
-                    *flags,
-                )),
-                ["B", name, roots @ ..] => bases.push((
-                    name.to_string(),
-                    roots.iter().map(|r| r.to_string()).collect(),
-                )),
-                _ => {}
-            }
-        }
-        let by_name: HashMap<String, PackageId> = rows
-            .iter()
-            .enumerate()
-            .map(|(i, row)| (row.0.to_string(), i as PackageId))
-            .collect();
-        let mut providers: HashMap<String, Vec<PackageId>> = HashMap::new();
-        for (id, row) in rows.iter().enumerate() {
-            for v in row.5.split(',').filter(|v| !v.is_empty()) {
-                providers
-                    .entry(v.to_string())
-                    .or_default()
-                    .push(id as PackageId);
-            }
-        }
-        let mut table = Packages {
-            packages: Vec::new(),
-            by_name,
-            providers,
-            bases,
-            base_sets: OnceLock::new(),
-            installs: Mutex::default(),
-            provenance,
-            date,
-        };
-        let resolved = |field: &str| -> Vec<Group> {
-            groups(field)
-                .map(|g| g.map(|name| table.alternative(name)).collect())
-                .collect()
-        };
-        let packages: Vec<Package> = rows
-            .iter()
-            .map(|&(name, kib, pre_depends, depends, recommends, _, flags)| {
-                let mut all = resolved(pre_depends);
-                all.extend(resolved(depends));
-                Package {
-                    name: name.to_string(),
-                    installed: kib.parse::<u64>().unwrap_or(0) * 1024,
-                    depends: all,
-                    recommends: resolved(recommends),
-                    byte_compiled: flags.contains('y'),
-                    required: flags.contains('r'),
-                }
-            })
-            .collect();
-        table.packages = packages;
-        table
+    /// How many packages the table has.
+    pub fn len(&self) -> usize {
+        self.table.len()
     }
 
-    pub fn get(&self, id: PackageId) -> &Package {
-        &self.packages[id as usize]
+    pub fn is_empty(&self) -> bool {
+        self.table.len() == 0
     }
 
     pub fn id(&self, name: &str) -> Option<PackageId> {
-        self.by_name.get(name).copied()
+        self.table.package(self.table.lookup(name)?)
+    }
+
+    pub fn name(&self, id: PackageId) -> &str {
+        self.table.name(id)
+    }
+
+    /// `Installed-Size`, in bytes (the field is KiB).
+    pub fn installed_bytes(&self, id: PackageId) -> u64 {
+        self.table.installed_bytes(id)
+    }
+
+    /// Whether its maintainer scripts byte-compile Python modules (files Installed-Size omits).
+    pub fn byte_compiled(&self, id: PackageId) -> bool {
+        self.table.byte_compiled(id)
     }
 
     /// Names of the base-image package sets the table knows (`debian:bookworm`, …).
     pub fn base_names(&self) -> impl Iterator<Item = &str> {
-        self.bases.iter().map(|(n, _)| n.as_str())
+        self.table.bases.iter().map(|(n, _)| n.as_str())
     }
 
     /// The packages installed in a base image, by its set's name.
     pub fn base(&self, name: &str) -> Option<&PackageSet> {
         let sets = self.base_sets.get_or_init(|| {
             let mut sets: Vec<PackageSet> = Vec::new();
-            for (_, roots) in &self.bases {
+            for (_, roots) in &self.table.bases {
                 let mut installed = PackageSet::default();
                 let mut wanted = Vec::new();
                 for root in roots {
                     if root == "@required" {
                         wanted.extend(
-                            self.packages
-                                .iter()
-                                .filter(|p| p.required)
-                                .map(|p| p.name.as_str()),
+                            (0..self.len() as PackageId)
+                                .filter(|&p| self.table.required(p))
+                                .map(|p| self.name(p)),
                         );
                     } else if let Some(earlier) = root.strip_prefix('+') {
                         // The generator writes a set after the sets it builds on.
-                        let i = self.bases.iter().position(|(n, _)| n == earlier);
+                        let i = self.table.bases.iter().position(|(n, _)| n == earlier);
                         if let Some(set) = i.and_then(|i| sets.get(i)) {
                             installed = set.clone();
                         }
@@ -240,7 +151,7 @@ impl Packages {
             }
             sets
         });
-        let i = self.bases.iter().position(|(n, _)| n == name)?;
+        let i = self.table.bases.iter().position(|(n, _)| n == name)?;
         sets.get(i)
     }
 
@@ -252,22 +163,25 @@ impl Packages {
         let mut have = installed.clone();
         let mut resolution = Resolution::default();
         let mut queue: Vec<PackageId> = Vec::new();
-        let choose = |group: &[Alternative],
+        let choose = |group: &[NameId],
                       have: &mut PackageSet,
                       resolution: &mut Resolution,
                       queue: &mut Vec<PackageId>| {
-            if let Some(id) = pick(group, have) {
+            if let Some(id) = self.pick(group, have) {
                 have.insert(id);
                 resolution.new.push(id);
                 queue.push(id);
             }
         };
         for name in names {
-            let alternative = self.alternative(name);
-            if alternative.candidate.is_none() {
-                resolution.unknown.push(name.to_string());
+            let t = &self.table;
+            match t.lookup(name) {
+                Some(id) if t.package(id).is_some() || !t.providers(id).is_empty() => {
+                    choose(&[id], &mut have, &mut resolution, &mut queue)
+                }
+                // Not a package, and no package provides it (it may only be mentioned).
+                _ => resolution.unknown.push(name.to_string()),
             }
-            choose(&[alternative], &mut have, &mut resolution, &mut queue);
         }
         // Depends first, everywhere, so that a recommended alternative already pulled in by a
         // dependency is not counted twice; then the recommends of every new package.
@@ -275,7 +189,7 @@ impl Packages {
         loop {
             while let Some(id) = queue.pop() {
                 recommend_queue.push(id);
-                for group in &self.get(id).depends {
+                for group in self.table.depends(id) {
                     choose(group, &mut have, &mut resolution, &mut queue);
                 }
             }
@@ -285,21 +199,27 @@ impl Packages {
             let Some(id) = recommend_queue.pop() else {
                 break;
             };
-            for group in &self.get(id).recommends {
+            for group in self.table.recommends(id) {
                 choose(group, &mut have, &mut resolution, &mut queue);
             }
         }
         resolution
     }
 
-    /// A requested name, as a dependency on it would be resolved.
-    fn alternative(&self, name: &str) -> Alternative {
-        let own = self.id(name);
-        let provided = self.providers.get(name).map_or(&[][..], Vec::as_slice);
-        Alternative {
-            candidate: own.or_else(|| provided.first().copied()),
-            satisfiers: own.into_iter().chain(provided.iter().copied()).collect(),
+    /// The package a group adds: none when an installed or chosen package satisfies it, else
+    /// its first alternative that exists (a virtual name by its first provider).
+    fn pick(&self, group: &[NameId], have: &PackageSet) -> Option<PackageId> {
+        let t = &self.table;
+        let satisfied = |&alt: &NameId| {
+            t.package(alt).is_some_and(|p| have.contains(p))
+                || t.providers(alt).iter().any(|&p| have.contains(p))
+        };
+        if group.iter().any(satisfied) {
+            return None;
         }
+        group
+            .iter()
+            .find_map(|&alt| t.package(alt).or_else(|| t.providers(alt).first().copied()))
     }
 }
 
@@ -385,18 +305,6 @@ impl Packages {
     }
 }
 
-/// The package a group adds: none when an installed or chosen package satisfies it, else its
-/// first alternative that exists.
-fn pick(group: &[Alternative], have: &PackageSet) -> Option<PackageId> {
-    if group
-        .iter()
-        .any(|alt| alt.satisfiers.iter().any(|&id| have.contains(id)))
-    {
-        return None;
-    }
-    group.iter().find_map(|alt| alt.candidate)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -404,10 +312,10 @@ mod tests {
     #[test]
     fn the_table_loads_with_its_provenance() {
         let p = packages();
-        assert!(p.packages.len() > 50_000);
+        assert!(p.len() > 50_000);
         assert!(p.provenance.iter().any(|l| l.contains("bookworm")));
         assert!(!p.date.is_empty());
-        assert!(p.get(p.id("curl").unwrap()).installed > 100 * 1024);
+        assert!(p.installed_bytes(p.id("curl").unwrap()) > 100 * 1024);
     }
 
     #[test]
