@@ -87,10 +87,21 @@ impl LspClient {
 
     /// Waits for a notification `method` whose params satisfy `accept`, and returns the params.
     pub fn wait_notification(&mut self, method: &str, accept: impl Fn(&Value) -> bool) -> Value {
-        let message = self.wait_for(&format!("a {method} notification"), |m| {
+        let what = format!("a {method} notification");
+        self.try_wait_notification(method, accept)
+            .unwrap_or_else(|| panic!("no {what} within {TIMEOUT:?}"))
+    }
+
+    /// [`LspClient::wait_notification`], or `None` when none comes within [`TIMEOUT`].
+    pub fn try_wait_notification(
+        &mut self,
+        method: &str,
+        accept: impl Fn(&Value) -> bool,
+    ) -> Option<Value> {
+        let message = self.try_wait_for(&format!("a {method} notification"), |m| {
             m["method"] == method && m.get("id").is_none() && accept(&m["params"])
-        });
-        message["params"].clone()
+        })?;
+        Some(message["params"].clone())
     }
 
     /// Waits for a request from the server (`workspace/configuration`, …); returns it whole, so
@@ -218,16 +229,21 @@ impl LspClient {
     }
 
     fn wait_for(&mut self, what: &str, accept: impl Fn(&Value) -> bool) -> Value {
+        self.try_wait_for(what, accept)
+            .unwrap_or_else(|| panic!("no {what} within {TIMEOUT:?}"))
+    }
+
+    fn try_wait_for(&mut self, what: &str, accept: impl Fn(&Value) -> bool) -> Option<Value> {
         if let Some(i) = self.backlog.iter().position(&accept) {
-            return self.backlog.remove(i).unwrap();
+            return self.backlog.remove(i);
         }
         let deadline = Instant::now() + TIMEOUT;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.incoming.recv_timeout(left) {
-                Ok(message) if accept(&message) => return message,
+                Ok(message) if accept(&message) => return Some(message),
                 Ok(message) => self.backlog.push_back(message),
-                Err(RecvTimeoutError::Timeout) => panic!("no {what} within {TIMEOUT:?}"),
+                Err(RecvTimeoutError::Timeout) => return None,
                 Err(RecvTimeoutError::Disconnected) => {
                     panic!("the server closed stdout before {what}")
                 }

@@ -147,9 +147,10 @@ fn cold_start(cmd: &[String], times: usize) -> Stats {
 }
 
 /// One server on one file: open, type, ask for hovers and code actions, read peak memory.
+/// `None` for what did not answer within the client's timeout (the session stops there).
 struct Session {
-    open: Duration,
-    keystrokes: Stats,
+    open: Option<Duration>,
+    keystrokes: Option<Stats>,
     hover: Option<Stats>,
     code_action: Option<Stats>,
     peak_rss_kib: u64,
@@ -162,7 +163,9 @@ fn session(cmd: &[String], text: &str, keystrokes: usize) -> Session {
     client.initialize(capabilities());
     let started = Instant::now();
     client.did_open(URI, 1, text);
-    let mut diagnostics = next_diagnostics(&mut client, 1);
+    let Some(mut diagnostics) = next_diagnostics(&mut client, 1) else {
+        return Session::timed_out(client, None);
+    };
     let open = started.elapsed();
 
     let middle_line = text.lines().count() / 2;
@@ -175,7 +178,10 @@ fn session(cmd: &[String], text: &str, keystrokes: usize) -> Session {
         let change = json!([{ "range": { "start": at, "end": at }, "text": ch.to_string() }]);
         let started = Instant::now();
         client.did_change(URI, version, change);
-        diagnostics = next_diagnostics(&mut client, version);
+        let Some(published) = next_diagnostics(&mut client, version) else {
+            return Session::timed_out(client, Some(open));
+        };
+        diagnostics = published;
         samples.push(started.elapsed());
         if ch == '\n' {
             (line, column) = (line + 1, 0);
@@ -202,8 +208,8 @@ fn session(cmd: &[String], text: &str, keystrokes: usize) -> Session {
     let peak_rss_kib = peak_rss_kib(client.pid());
     client.shutdown_and_exit();
     Session {
-        open,
-        keystrokes: Stats::of(samples),
+        open: Some(open),
+        keystrokes: Some(Stats::of(samples)),
         hover,
         code_action,
         peak_rss_kib,
@@ -211,15 +217,17 @@ fn session(cmd: &[String], text: &str, keystrokes: usize) -> Session {
 }
 
 /// The diagnostics published after `version`: servers that version them are matched on it,
-/// the others publish once per change, in order.
-fn next_diagnostics(client: &mut LspClient, version: i64) -> Vec<Value> {
-    let params = client.wait_notification("textDocument/publishDiagnostics", |p| {
+/// the others publish once per change, in order. `None` when nothing comes in time.
+fn next_diagnostics(client: &mut LspClient, version: i64) -> Option<Vec<Value>> {
+    let params = client.try_wait_notification("textDocument/publishDiagnostics", |p| {
         p["uri"] == URI && (p["version"].is_null() || p["version"] == version)
-    });
-    params["diagnostics"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
+    })?;
+    Some(
+        params["diagnostics"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default(),
+    )
 }
 
 /// 50 requests one after another; `None` when the server does not offer the method.
@@ -272,15 +280,28 @@ fn children(pid: u32) -> Vec<u32> {
 }
 
 impl Session {
+    /// Dropping the client kills the server.
+    fn timed_out(client: LspClient, open: Option<Duration>) -> Session {
+        let peak_rss_kib = peak_rss_kib(client.pid());
+        drop(client);
+        Session {
+            open,
+            keystrokes: None,
+            hover: None,
+            code_action: None,
+            peak_rss_kib,
+        }
+    }
+
     fn rows(runs: &[Session], size: &str) -> Vec<Row> {
         let map = |f: &dyn Fn(&Session) -> Option<Stats>| runs.iter().map(f).collect::<Vec<_>>();
         vec![
             Row::new(
                 "didOpen → diagnostics",
                 size,
-                map(&|s| Some(Stats::of(vec![s.open]))),
+                map(&|s| s.open.map(|open| Stats::of(vec![open]))),
             ),
-            Row::keystrokes(size, map(&|s| Some(s.keystrokes.clone()))),
+            Row::keystrokes(size, map(&|s| s.keystrokes.clone())),
             Row::new("hover (p50)", size, map(&|s| s.hover.clone())),
             Row::new("codeAction (p50)", size, map(&|s| s.code_action.clone())),
             Row::memory(size, runs.iter().map(|s| s.peak_rss_kib).collect()),

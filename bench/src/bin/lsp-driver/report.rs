@@ -21,6 +21,9 @@ impl Stats {
     }
 }
 
+/// What a cell says when the server gave no answer within the client's timeout.
+const TIMED_OUT: &str = "no answer in 20 s";
+
 pub struct Row {
     metric: String,
     size: String,
@@ -33,7 +36,7 @@ impl Row {
     pub fn new(metric: &str, size: &str, stats: Vec<Option<Stats>>) -> Row {
         let cells = stats
             .iter()
-            .map(|s| s.as_ref().map_or("n/a".to_owned(), |s| ms(s.p50)))
+            .map(|s| s.as_ref().map_or(TIMED_OUT.to_owned(), |s| ms(s.p50)))
             .collect();
         Row::with_ratio(
             metric,
@@ -46,9 +49,9 @@ impl Row {
     pub fn keystrokes(size: &str, stats: Vec<Option<Stats>>) -> Row {
         let cells = stats
             .iter()
-            .map(|s| {
-                let s = s.as_ref().unwrap();
-                format!("{} / {} / {}", ms(s.p50), ms(s.p95), ms(s.max))
+            .map(|s| match s {
+                Some(s) => format!("{} / {} / {}", ms(s.p50), ms(s.p95), ms(s.max)),
+                None => TIMED_OUT.to_owned(),
             })
             .collect();
         let p50 = stats.iter().map(|s| s.as_ref().map(|s| s.p50));
