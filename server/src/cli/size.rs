@@ -84,6 +84,7 @@ pub fn run(args: &SizeArgs) -> Result<bool, CliError> {
         listing
             .as_ref()
             .map(|l| l as &dyn dockerlean_core::size::context::ContextFiles),
+        &Default::default(),
     );
     let verdict = Verdict::new(&estimate, args.budget);
     let mut out = std::io::stdout().lock();

@@ -241,7 +241,7 @@ pub fn image_hover(w: &mut Writer, table: &Table, reference: &str, platform: Opt
         "Build of {}{distro}. Data: docker-library/repo-info via the bundled table (builds up to {}); sizes change with every rebuild.",
         main.date, table.snapshot
     ));
-    let smaller = table.smaller_variants(main);
+    let smaller = table.smaller_variants(main.image, main.tag, main.compressed);
     if !smaller.is_empty() {
         w.blank();
         w.line(&format!(

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use dockerlean_core::size::context::{ContextFiles, Listing};
 use dockerlean_core::size::estimate::{estimate, ImageEstimate};
+use dockerlean_core::size::registry_sizes::RegistrySizes;
 use dockerlean_core::Model;
 use tower_lsp_server::ls_types::Uri;
 
@@ -59,6 +60,10 @@ pub fn with_model<T>(
     let listing = uri
         .to_file_path()
         .and_then(|path| path.parent().and_then(|dir| contexts.get(dir)));
-    let estimate = estimate(&model, listing.as_deref().map(|l| l as &dyn ContextFiles));
+    let estimate = estimate(
+        &model,
+        listing.as_deref().map(|l| l as &dyn ContextFiles),
+        &RegistrySizes::default(),
+    );
     f(&model, Some(&estimate))
 }
