@@ -462,7 +462,7 @@ fn image_base(
             None => format!("{reference} is not an official Docker Hub image: no size data"),
         };
         if let Some(lookup) = registry.missing(&parsed, platform) {
-            why.push_str(&format!("; registry: {lookup}"));
+            why.push_str(&format!("; registry look-up: {lookup}"));
         }
         let set = official
             .filter(|_| tag.contains("bookworm"))
@@ -772,7 +772,8 @@ mod tests {
         let e = estimate(&model, None, &registry);
         assert_eq!(e.stages[0].base_amount.bytes, None);
         assert!(
-            e.stages[0].base_amount.notes[0].ends_with("; registry: looking up in docker.io…"),
+            e.stages[0].base_amount.notes[0]
+                .ends_with("; registry look-up: looking up in docker.io…"),
             "{:?}",
             e.stages[0].base_amount.notes
         );
