@@ -12,7 +12,16 @@ use serde::{Deserialize, Serialize};
 use super::Answer;
 
 /// How long a "not in the registry" is believed: a tag may be pushed any time.
-pub const MISSING_TTL: Duration = Duration::from_secs(3600);
+const MISSING_TTL: Duration = Duration::from_secs(3600);
+
+/// How long an answer is believed after it was fetched: a size for the TTL, a miss for an hour
+/// at most.
+pub fn kept_for(answer: &Answer, ttl: Duration) -> Duration {
+    match answer {
+        Answer::Found { .. } => ttl,
+        Answer::Missing { .. } => MISSING_TTL.min(ttl),
+    }
+}
 
 /// File names keep the reference readable; only what a path cannot hold is escaped.
 const FILE_NAME: &AsciiSet = &NON_ALPHANUMERIC.remove(b'.').remove(b'-').remove(b'_');
@@ -65,12 +74,8 @@ impl Cache {
             return None;
         }
         let fetched = UNIX_EPOCH + Duration::from_secs(entry.fetched_at);
-        let keep = match entry.answer {
-            Answer::Found { .. } => ttl,
-            Answer::Missing { .. } => MISSING_TTL.min(ttl),
-        };
         let age = now.duration_since(fetched).ok()?;
-        (age < keep).then_some((entry.answer, fetched))
+        (age < kept_for(&entry.answer, ttl)).then_some((entry.answer, fetched))
     }
 
     /// Stores an answer; written to a temporary file and renamed, so that a reader (another

@@ -162,7 +162,7 @@ impl Lookups {
                 continue;
             }
             if let Some((answer, fetched)) = self.cache.get(&key.0, &key.1, settings.ttl, now) {
-                let until = now + cache::MISSING_TTL.min(settings.ttl);
+                let until = fetched + cache::kept_for(&answer, settings.ttl);
                 state.settle(w, lookup(answer, &w.reference.registry, fetched), until);
                 continue;
             }
@@ -190,11 +190,8 @@ impl Lookups {
                         self.cache.dir().display()
                     );
                 }
-                let keep = match answer {
-                    Answer::Found { .. } => settings.ttl,
-                    Answer::Missing { .. } => cache::MISSING_TTL.min(settings.ttl),
-                };
-                (lookup(answer, &w.reference.registry, now), now + keep)
+                let until = now + cache::kept_for(&answer, settings.ttl);
+                (lookup(answer, &w.reference.registry, now), until)
             }
             Err(failure) => (
                 Lookup::Missing(format!("the look-up failed ({failure})")),
