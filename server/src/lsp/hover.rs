@@ -196,10 +196,10 @@ pub fn image_hover(
     };
     let name = official.map_or(reference.to_string(), |image| format!("{image}:{tag}"));
     w.heading(&name);
-    let canonical = match &found {
-        Some(found) if found.tag != tag => format!(
+    let canonical = match (&found, official) {
+        (Some(found), Some(image)) if found.tag != tag => format!(
             " (same image as {})",
-            w.code(&format!("{}:{}", official.unwrap_or_default(), found.tag))
+            w.code(&format!("{image}:{}", found.tag))
         ),
         _ => String::new(),
     };

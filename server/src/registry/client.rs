@@ -179,58 +179,54 @@ impl Repository<'_> {
     }
 }
 
+impl Repository<'_> {
+    /// The manifest `what` (a tag or a digest) names, or why the registry has none.
+    fn manifest(&mut self, what: &str) -> Result<Result<Manifest, String>, Failure> {
+        match self.get(&format!("manifests/{what}"), manifest::ACCEPT)? {
+            Got::Body(body) => manifest::parse(&body).map(Ok).map_err(Failure::BadResponse),
+            Got::Missing(why) => Ok(Err(why)),
+        }
+    }
+}
+
 /// The download size of `reference` for `platform`, or why the registry has none.
 pub fn fetch(settings: &Settings, reference: &ImageRef, platform: &str) -> Result<Answer, Failure> {
-    let insecure = settings.is_insecure(&reference.registry);
     let mut repo = Repository {
         http: Http::new(settings.timeout),
         base: endpoint(&reference.registry, settings),
         name: &reference.path,
-        insecure,
+        insecure: settings.is_insecure(&reference.registry),
         token: None,
     };
-    let pinned = reference
-        .digest
-        .clone()
-        .unwrap_or_else(|| reference.tag_or_latest().to_string());
-    let manifest =
-        |repo: &mut Repository, what: &str| -> Result<Result<Manifest, String>, Failure> {
-            Ok(
-                match repo.get(&format!("manifests/{what}"), manifest::ACCEPT)? {
-                    Got::Body(body) => Ok(manifest::parse(&body).map_err(Failure::BadResponse)?),
-                    Got::Missing(why) => Err(why),
-                },
-            )
-        };
+    let pinned = match &reference.digest {
+        Some(digest) => digest.clone(),
+        None => reference.tag_or_latest().to_string(),
+    };
     let missing = |why: String| Ok(Answer::Missing { why });
-    let (layers, config_digest) = match manifest(&mut repo, &pinned)? {
+    let (layers, config_digest) = match repo.manifest(&pinned)? {
         Err(why) => return missing(why),
-        Ok(Manifest::Index(entries)) => {
-            let Some(digest) = manifest::select(&entries, platform) else {
-                let has: Vec<&str> = entries.iter().map(|(p, _)| p.as_str()).collect();
-                return missing(format!(
-                    "no {platform} image (the index has {})",
-                    if has.is_empty() {
-                        "none".to_string()
-                    } else {
-                        has.join(", ")
-                    }
-                ));
-            };
-            match manifest(&mut repo, digest)? {
-                Err(why) => return missing(why),
-                Ok(Manifest::Image { layers, .. }) => return Ok(found(layers, platform)),
-                Ok(Manifest::Index(_)) => {
-                    return Err(Failure::BadResponse(
-                        "the index lists another index for the platform".to_string(),
-                    ))
-                }
-            }
-        }
         Ok(Manifest::Image {
             layers,
             config_digest,
         }) => (layers, config_digest),
+        Ok(Manifest::Index(entries)) => {
+            let Some(digest) = manifest::select(&entries, platform) else {
+                let listed: Vec<&str> = entries.iter().map(|(p, _)| p.as_str()).collect();
+                let listed = if listed.is_empty() {
+                    "none".to_string()
+                } else {
+                    listed.join(", ")
+                };
+                return missing(format!("no {platform} image (the index has {listed})"));
+            };
+            return match repo.manifest(digest)? {
+                Err(why) => missing(why),
+                Ok(Manifest::Image { layers, .. }) => Ok(found(layers, platform)),
+                Ok(Manifest::Index(_)) => Err(Failure::BadResponse(
+                    "the index lists another index for the platform".to_string(),
+                )),
+            };
+        }
     };
     // A single image's manifest does not say its platform; its config does.
     let config = match repo.get(&format!("blobs/{config_digest}"), "*/*")? {
