@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use dockerlean_core::syntax::{directives::Directives, logical, parse};
-use dockerlean_core::{analyze_str, Model, Severity};
+use dockerlean_core::{analyze_str, Analyzer, Model, Severity, SourceFile};
 
 fn corpus_files() -> Option<Vec<PathBuf>> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/files");
@@ -114,4 +114,72 @@ fn corpus_instructions_match_the_builder_line_rules() {
             path.display()
         );
     }
+}
+
+/// The language server's incremental analysis gives what a fresh analysis gives, on every real
+/// file and after edits at its start, middle and end: a line removed, a line doubled, an
+/// install typed into a line. Most files have several stages, so this exercises which stages'
+/// findings are kept and which are made again.
+#[test]
+fn corpus_incremental_analysis_equals_fresh_analysis() {
+    let Some(files) = corpus_files() else { return };
+    let (mut edits, mut reused) = (0, 0);
+    for path in &files {
+        let text = read(path);
+        let mut file = SourceFile::new(&text);
+        let mut analyzer = Analyzer::default();
+        analyzer.analyze(&file);
+        let lines: Vec<usize> = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .filter(|&i| i < text.len())
+            .collect();
+        for &k in &[lines.len() / 4, lines.len() / 2, lines.len() * 3 / 4] {
+            let Some(&start) = lines.get(k) else { continue };
+            let now = file.text();
+            let end = now[start..].find('\n').map_or(now.len(), |e| start + e + 1);
+            let line = now[start..end].to_string();
+            for (range, insert) in [
+                (start..end, String::new()),
+                (start..start, line.clone()),
+                (start..start, "RUN apt-get install -y curl\n".to_string()),
+            ] {
+                let range =
+                    file.floor_char_boundary(range.start)..file.floor_char_boundary(range.end);
+                file.edit(range, &insert);
+                let cached = summary(&analyzer.analyze(&file).findings);
+                let fresh = summary(&analyze_str(&file.text()).findings);
+                assert_eq!(
+                    cached,
+                    fresh,
+                    "after an edit at line {k} of {}",
+                    path.display()
+                );
+                edits += 1;
+                reused += usize::from(
+                    analyzer.stages_analysed()
+                        < Model::build(&file.text(), file.tree()).stages.len(),
+                );
+            }
+        }
+    }
+    println!(
+        "{edits} edits over {} files; {reused} analyses reused some stages",
+        files.len()
+    );
+}
+
+fn summary(findings: &[dockerlean_core::Finding]) -> Vec<String> {
+    findings
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {:?} {} {:?} {:?}",
+                f.code(),
+                f.range,
+                f.message,
+                f.fix,
+                f.related
+            )
+        })
+        .collect()
 }

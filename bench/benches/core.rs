@@ -4,7 +4,7 @@
 //! Run with `cargo bench -p dockerlean-bench` (or `bench/run.sh`, which runs everything).
 
 use divan::Bencher;
-use dockerlean_bench::{dockerfile, SIZES};
+use dockerlean_bench::{dockerfile, middle, SIZES};
 use dockerlean_core::{analyze, Analyzer, SourceFile};
 
 fn main() {
@@ -16,15 +16,6 @@ const NAMES: [&str; 4] = [SIZES[0].0, SIZES[1].0, SIZES[2].0, SIZES[3].0];
 fn text(name: &str) -> String {
     let lines = SIZES.iter().find(|(n, _)| *n == name).unwrap().1;
     dockerfile(lines)
-}
-
-/// The start of the middle line: where an edit costs an incremental parser the most.
-fn middle(text: &str) -> usize {
-    let lines = text.lines().count();
-    text.split_inclusive('\n')
-        .take(lines / 2)
-        .map(str::len)
-        .sum()
 }
 
 #[divan::bench(args = NAMES, sample_count = 20)]

@@ -26,6 +26,15 @@ pub fn dockerfile(lines: usize) -> String {
     out
 }
 
+/// The start of the middle line: where an edit costs an incremental parser the most.
+pub fn middle(text: &str) -> usize {
+    let lines = text.lines().count();
+    text.split_inclusive('\n')
+        .take(lines / 2)
+        .map(str::len)
+        .sum()
+}
+
 const FINAL_STAGE_LINES: usize = 10;
 
 fn line_count(text: &str) -> usize {

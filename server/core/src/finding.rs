@@ -136,6 +136,25 @@ impl Finding {
     pub fn code(&self) -> &'static str {
         self.rule.code
     }
+
+    /// Moves every offset the finding holds (its range, its fix's edits, its related ranges)
+    /// through `to`; false, with the finding partly moved, when `to` has no place for one.
+    pub(crate) fn move_offsets(&mut self, to: impl Fn(usize) -> Option<usize>) -> bool {
+        let range = |r: &mut Range<usize>| match (to(r.start), to(r.end)) {
+            (Some(start), Some(end)) => {
+                *r = start..end;
+                true
+            }
+            _ => false,
+        };
+        range(&mut self.range)
+            && self
+                .fix
+                .iter_mut()
+                .flat_map(|f| &mut f.edits)
+                .all(|e| range(&mut e.range))
+            && self.related.iter_mut().all(|r| range(&mut r.range))
+    }
 }
 
 /// Applies non-overlapping edits to `text`; later edits in the list may come in any order.

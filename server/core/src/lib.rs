@@ -4,6 +4,7 @@
 //!
 //! Data flows one way: text → tree-sitter tree → [`model::Model`] → [`Finding`]s.
 
+mod analyzer;
 pub mod config;
 pub mod docs;
 pub mod environment;
@@ -19,6 +20,7 @@ pub mod source;
 pub mod suppress;
 pub mod syntax;
 
+pub use analyzer::Analyzer;
 pub use environment::Environment;
 pub use finding::{apply_edits, Applicability, Edit, Finding, Fix, NewFile, Related, Severity};
 pub use model::{Model, ScriptCache};
@@ -50,45 +52,25 @@ pub fn analyze_str_with(text: &str, environment: &Environment) -> Analysis {
     analyze_text(text, &tree, environment)
 }
 
-/// Analyses successive versions of one document, reusing what an edit did not touch (see
-/// [`ScriptCache`]). The findings are exactly those of [`analyze_str_with`] on the same text.
-#[derive(Default)]
-pub struct Analyzer {
-    scripts: ScriptCache,
-}
-
-impl Analyzer {
-    pub fn analyze(&mut self, file: &SourceFile) -> Analysis {
-        self.analyze_text(&file.text(), file.tree(), &Environment::default())
-    }
-
-    /// `tree` must be the parse of `text` (as [`SourceFile`] keeps it).
-    pub fn analyze_text(
-        &mut self,
-        text: &str,
-        tree: &tree_sitter::Tree,
-        environment: &Environment,
-    ) -> Analysis {
-        findings(
-            Model::build_cached(text, tree, &mut self.scripts),
-            environment,
-        )
-    }
-
-    /// How many RUN scripts the last analysis read; the others were reused.
-    pub fn scripts_read(&self) -> usize {
-        self.scripts.last_read()
-    }
-}
-
 fn analyze_text(text: &str, tree: &tree_sitter::Tree, environment: &Environment) -> Analysis {
     findings(Model::build(text, tree), environment)
 }
 
 fn findings(model: Model, environment: &Environment) -> Analysis {
-    let mut findings = rules::syntax::check(&model);
-    findings.extend(rules::run_all(&model, environment));
-    let mut findings = suppress::apply(&model, findings);
+    let findings = raw_findings(&model, environment);
+    finish(&model, findings)
+}
+
+/// What the syntax checks and the rules report, before suppression.
+fn raw_findings(model: &Model, environment: &Environment) -> Vec<Finding> {
+    let mut findings = rules::syntax::check(model);
+    findings.extend(rules::run_all(model, environment));
+    findings
+}
+
+/// Drops what pragmas suppress and puts the rest in source order.
+fn finish(model: &Model, findings: Vec<Finding>) -> Analysis {
+    let mut findings = suppress::apply(model, findings);
     findings.sort_by_key(|f| (f.range.start, f.range.end, f.rule.code));
     Analysis { findings }
 }

@@ -68,6 +68,36 @@ impl<'a> Model<'a> {
         }
     }
 
+    /// The same file with only the bodies of the `needed` stages (every FROM and everything
+    /// before the first stays, so stages keep their indices and names). Which stages reach the
+    /// final image is taken from this model: the dropped bodies may be what decides it.
+    pub(crate) fn focus(&self, needed: &[bool]) -> Model<'a> {
+        let first = self
+            .stages
+            .first()
+            .map_or(self.instructions.len(), |s| s.from);
+        let mut instructions: Vec<Instruction> = self.instructions[..first].to_vec();
+        for stage in &self.stages {
+            instructions.push(self.instructions[stage.from].clone());
+            if needed[stage.index] {
+                instructions.extend_from_slice(&self.instructions[stage.body.clone()]);
+            }
+        }
+        let mut stages = stage::build_stages(&mut instructions);
+        for (focused, whole) in stages.iter_mut().zip(&self.stages) {
+            focused.reaches_final = whole.reaches_final;
+            focused.ships_layers = whole.ships_layers;
+        }
+        Model {
+            text: self.text,
+            directives: self.directives.clone(),
+            instructions,
+            stages,
+            comments: self.comments.clone(),
+            recovered: self.recovered.clone(),
+        }
+    }
+
     pub fn stage_of(&self, instr: &Instruction) -> Option<&Stage> {
         instr.stage.map(|s| &self.stages[s])
     }

@@ -173,26 +173,30 @@ fn mark_reachable(stages: &mut [Stage], instructions: &[Instruction]) {
         if std::mem::replace(&mut stages[s].reaches_final, true) {
             continue;
         }
-        if let Base::Stage(b) = stages[s].base {
-            todo.push(b);
-        }
-        for instr in &instructions[stages[s].body.clone()] {
-            let from_values = instr
-                .flags_named("from")
-                .filter(|_| matches!(instr.kind, Kind::Copy | Kind::Add))
-                .filter_map(|f| f.value.clone())
-                .chain(
-                    instr
-                        .flags_named("mount")
-                        .filter_map(|f| mount_from(f.value.as_deref()?)),
-                );
-            for value in from_values {
-                if let Some(dep) = stage_ref(stages, s, &value) {
-                    todo.push(dep);
-                }
-            }
-        }
+        todo.extend(dependencies(stages, instructions, s));
     }
+}
+
+/// The earlier stages stage `s` reads: its base and the sources of its `--from=` copies and
+/// `--mount=from=` mounts.
+pub fn dependencies(stages: &[Stage], instructions: &[Instruction], s: usize) -> Vec<usize> {
+    let mut deps: Vec<usize> = match stages[s].base {
+        Base::Stage(b) => vec![b],
+        _ => Vec::new(),
+    };
+    for instr in &instructions[stages[s].body.clone()] {
+        let from_values = instr
+            .flags_named("from")
+            .filter(|_| matches!(instr.kind, Kind::Copy | Kind::Add))
+            .filter_map(|f| f.value.clone())
+            .chain(
+                instr
+                    .flags_named("mount")
+                    .filter_map(|f| mount_from(f.value.as_deref()?)),
+            );
+        deps.extend(from_values.filter_map(|value| stage_ref(stages, s, &value)));
+    }
+    deps
 }
 
 fn mount_from(spec: &str) -> Option<String> {

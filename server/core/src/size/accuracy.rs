@@ -54,7 +54,7 @@ pub fn evaluate(tsv: &str) -> Result<Vec<Case>, String> {
         }
         let names: Vec<&str> = f[pkgs].split_whitespace().collect();
         let recommends = f[rec] == "yes";
-        let resolution = p.resolve(&names, &base, recommends);
+        let resolution = p.resolve(&names, base, recommends);
         cases.push(Case {
             packages: f[pkgs].to_string(),
             recommends,

@@ -2,9 +2,9 @@
 //! `scripts/gen_debian_packages.py` from apt's metadata), decompressed on first use, and an
 //! apt-like resolver over it.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::io::Read;
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
 
 const DATA: &[u8] = include_bytes!("../../data/debian-bookworm-amd64.tsv.gz");
 
@@ -15,18 +15,73 @@ pub struct Package {
     /// `Installed-Size` in bytes (the field is KiB).
     pub installed: u64,
     /// Pre-Depends and Depends: groups of alternatives.
-    pub depends: Vec<Vec<String>>,
-    pub recommends: Vec<Vec<String>>,
+    depends: Vec<Group>,
+    recommends: Vec<Group>,
     /// Python modules byte-compiled by the maintainer scripts (files Installed-Size omits).
     pub byte_compiled: bool,
     required: bool,
 }
 
+/// One dependency written `a | b | c`, its names already looked up: resolution runs on every
+/// analysis, so it must not hash strings.
+type Group = Box<[Alternative]>;
+
+struct Alternative {
+    /// What apt would install for it: the package of that name, else the first provider.
+    candidate: Option<PackageId>,
+    /// Packages whose presence satisfies it: the package of that name and its providers.
+    satisfiers: Box<[PackageId]>,
+}
+
+/// A set of packages of the table (a bit per package: cloning one per stage is cheap).
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct PackageSet {
+    bits: Vec<u64>,
+}
+
+impl PackageSet {
+    pub fn contains(&self, id: PackageId) -> bool {
+        let (word, bit) = (id as usize / 64, id % 64);
+        self.bits.get(word).is_some_and(|w| w & (1 << bit) != 0)
+    }
+
+    /// Adds `id`; false when it was there already.
+    pub fn insert(&mut self, id: PackageId) -> bool {
+        let (word, bit) = (id as usize / 64, id % 64);
+        if self.bits.len() <= word {
+            self.bits.resize(word + 1, 0);
+        }
+        let had = self.bits[word] & (1 << bit) != 0;
+        self.bits[word] |= 1 << bit;
+        !had
+    }
+
+    pub fn is_superset(&self, other: &PackageSet) -> bool {
+        other
+            .bits
+            .iter()
+            .enumerate()
+            .all(|(i, &w)| w & !self.bits.get(i).copied().unwrap_or(0) == 0)
+    }
+}
+
+impl Extend<PackageId> for PackageSet {
+    fn extend<I: IntoIterator<Item = PackageId>>(&mut self, ids: I) {
+        for id in ids {
+            self.insert(id);
+        }
+    }
+}
+
 pub struct Packages {
     pub packages: Vec<Package>,
+    /// Installs already resolved (see [`Packages::install`]).
+    installs: Mutex<HashMap<InstallKey, Arc<Install>>>,
     by_name: HashMap<String, PackageId>,
     providers: HashMap<String, Vec<PackageId>>,
     bases: Vec<(String, Vec<String>)>,
+    /// The package sets of `bases`, resolved on first use.
+    base_sets: OnceLock<Vec<PackageSet>>,
     /// Header lines: what the data is and where it came from.
     pub provenance: Vec<String>,
     pub date: String,
@@ -44,12 +99,12 @@ pub fn packages() -> &'static Packages {
     })
 }
 
-fn groups(field: &str) -> Vec<Vec<String>> {
+/// A dependency field as written: groups of alternative names.
+fn groups(field: &str) -> impl Iterator<Item = impl Iterator<Item = &str>> {
     field
         .split(',')
         .filter(|g| !g.is_empty())
-        .map(|g| g.split('|').map(str::to_string).collect())
-        .collect()
+        .map(|g| g.split('|'))
 }
 
 /// The result of resolving an install against what is already there.
@@ -62,11 +117,11 @@ pub struct Resolution {
 
 impl Packages {
     fn parse(text: &str) -> Packages {
-        let mut packages = Vec::new();
+        // Two passes: names and providers first, so that dependencies can be looked up once.
+        let mut rows = Vec::new();
         let mut bases = Vec::new();
         let mut provenance = Vec::new();
         let mut date = String::new();
-        let mut provides: Vec<(String, PackageId)> = Vec::new();
         for line in text.lines() {
             if let Some(comment) = line.strip_prefix("# ") {
                 if let Some(d) = comment.strip_prefix("date: ") {
@@ -77,22 +132,15 @@ impl Packages {
             }
             let f: Vec<&str> = line.split('\t').collect();
             match f.as_slice() {
-                ["P", name, kib, depends, pre_depends, recommends, provided, flags] => {
-                    let id = packages.len() as PackageId;
-                    let mut all = groups(pre_depends);
-                    all.extend(groups(depends));
-                    for v in provided.split(',').filter(|v| !v.is_empty()) {
-                        provides.push((v.to_string(), id));
-                    }
-                    packages.push(Package {
-                        name: name.to_string(),
-                        installed: kib.parse::<u64>().unwrap_or(0) * 1024,
-                        depends: all,
-                        recommends: groups(recommends),
-                        byte_compiled: flags.contains('y'),
-                        required: flags.contains('r'),
-                    });
-                }
+                ["P", name, kib, depends, pre_depends, recommends, provided, flags] => rows.push((
+                    *name,
+                    *kib,
+                    *pre_depends,
+                    *depends,
+                    *recommends,
+                    *provided,
+                    *flags,
+                )),
                 ["B", name, roots @ ..] => bases.push((
                     name.to_string(),
                     roots.iter().map(|r| r.to_string()).collect(),
@@ -100,23 +148,52 @@ impl Packages {
                 _ => {}
             }
         }
-        let by_name = packages
+        let by_name: HashMap<String, PackageId> = rows
             .iter()
             .enumerate()
-            .map(|(i, p)| (p.name.clone(), i as PackageId))
+            .map(|(i, row)| (row.0.to_string(), i as PackageId))
             .collect();
         let mut providers: HashMap<String, Vec<PackageId>> = HashMap::new();
-        for (virtual_name, id) in provides {
-            providers.entry(virtual_name).or_default().push(id);
+        for (id, row) in rows.iter().enumerate() {
+            for v in row.5.split(',').filter(|v| !v.is_empty()) {
+                providers
+                    .entry(v.to_string())
+                    .or_default()
+                    .push(id as PackageId);
+            }
         }
-        Packages {
-            packages,
+        let mut table = Packages {
+            packages: Vec::new(),
             by_name,
             providers,
             bases,
+            base_sets: OnceLock::new(),
+            installs: Mutex::default(),
             provenance,
             date,
-        }
+        };
+        let resolved = |field: &str| -> Vec<Group> {
+            groups(field)
+                .map(|g| g.map(|name| table.alternative(name)).collect())
+                .collect()
+        };
+        let packages: Vec<Package> = rows
+            .iter()
+            .map(|&(name, kib, pre_depends, depends, recommends, _, flags)| {
+                let mut all = resolved(pre_depends);
+                all.extend(resolved(depends));
+                Package {
+                    name: name.to_string(),
+                    installed: kib.parse::<u64>().unwrap_or(0) * 1024,
+                    depends: all,
+                    recommends: resolved(recommends),
+                    byte_compiled: flags.contains('y'),
+                    required: flags.contains('r'),
+                }
+            })
+            .collect();
+        table.packages = packages;
+        table
     }
 
     pub fn get(&self, id: PackageId) -> &Package {
@@ -133,53 +210,64 @@ impl Packages {
     }
 
     /// The packages installed in a base image, by its set's name.
-    pub fn base(&self, name: &str) -> Option<HashSet<PackageId>> {
-        let (_, roots) = self.bases.iter().find(|(n, _)| n == name)?;
-        let mut installed = HashSet::new();
-        let mut wanted = Vec::new();
-        for root in roots {
-            if root == "@required" {
-                wanted.extend(
-                    self.packages
-                        .iter()
-                        .filter(|p| p.required)
-                        .map(|p| p.name.clone()),
-                );
-            } else if let Some(earlier) = root.strip_prefix('+') {
-                installed.extend(self.base(earlier)?);
-            } else {
-                wanted.push(root.clone());
+    pub fn base(&self, name: &str) -> Option<&PackageSet> {
+        let sets = self.base_sets.get_or_init(|| {
+            let mut sets: Vec<PackageSet> = Vec::new();
+            for (_, roots) in &self.bases {
+                let mut installed = PackageSet::default();
+                let mut wanted = Vec::new();
+                for root in roots {
+                    if root == "@required" {
+                        wanted.extend(
+                            self.packages
+                                .iter()
+                                .filter(|p| p.required)
+                                .map(|p| p.name.as_str()),
+                        );
+                    } else if let Some(earlier) = root.strip_prefix('+') {
+                        // The generator writes a set after the sets it builds on.
+                        let i = self.bases.iter().position(|(n, _)| n == earlier);
+                        if let Some(set) = i.and_then(|i| sets.get(i)) {
+                            installed = set.clone();
+                        }
+                    } else {
+                        wanted.push(root);
+                    }
+                }
+                let resolution = self.resolve(&wanted, &installed, false);
+                installed.extend(resolution.new);
+                sets.push(installed);
             }
-        }
-        let wanted: Vec<&str> = wanted.iter().map(String::as_str).collect();
-        let resolution = self.resolve(&wanted, &installed, false);
-        installed.extend(resolution.new);
-        Some(installed)
+            sets
+        });
+        let i = self.bases.iter().position(|(n, _)| n == name)?;
+        sets.get(i)
     }
 
     /// What `apt-get install names…` adds on top of `installed`: the dependency closure
     /// (Pre-Depends, Depends, and with `recommends` the Recommends of every new package), each
     /// group satisfied by an installed or chosen package if one fits, else by its first
     /// alternative that exists (a virtual name by its first provider).
-    pub fn resolve(
-        &self,
-        names: &[&str],
-        installed: &HashSet<PackageId>,
-        recommends: bool,
-    ) -> Resolution {
-        let mut chosen: HashSet<PackageId> = HashSet::new();
+    pub fn resolve(&self, names: &[&str], installed: &PackageSet, recommends: bool) -> Resolution {
+        let mut have = installed.clone();
         let mut resolution = Resolution::default();
         let mut queue: Vec<PackageId> = Vec::new();
-        for name in names {
-            match self.pick(&[name.to_string()], installed, &chosen) {
-                Pick::Satisfied => {}
-                Pick::New(id) => {
-                    chosen.insert(id);
-                    resolution.new.push(id);
-                    queue.push(id);
-                }
-                Pick::None => resolution.unknown.push(name.to_string()),
+        let choose = |group: &[Alternative],
+                      have: &mut PackageSet,
+                      resolution: &mut Resolution,
+                      queue: &mut Vec<PackageId>| {
+            if let Some(id) = pick(group, have) {
+                have.insert(id);
+                resolution.new.push(id);
+                queue.push(id);
             }
+        };
+        for name in names {
+            let alternative = self.alternative(name);
+            if alternative.candidate.is_none() {
+                resolution.unknown.push(name.to_string());
+            }
+            choose(&[alternative], &mut have, &mut resolution, &mut queue);
         }
         // Depends first, everywhere, so that a recommended alternative already pulled in by a
         // dependency is not counted twice; then the recommends of every new package.
@@ -188,11 +276,7 @@ impl Packages {
             while let Some(id) = queue.pop() {
                 recommend_queue.push(id);
                 for group in &self.get(id).depends {
-                    if let Pick::New(dep) = self.pick(group, installed, &chosen) {
-                        chosen.insert(dep);
-                        resolution.new.push(dep);
-                        queue.push(dep);
-                    }
+                    choose(group, &mut have, &mut resolution, &mut queue);
                 }
             }
             if !recommends {
@@ -202,46 +286,115 @@ impl Packages {
                 break;
             };
             for group in &self.get(id).recommends {
-                if let Pick::New(dep) = self.pick(group, installed, &chosen) {
-                    chosen.insert(dep);
-                    resolution.new.push(dep);
-                    queue.push(dep);
-                }
+                choose(group, &mut have, &mut resolution, &mut queue);
             }
         }
         resolution
     }
 
-    fn pick(
-        &self,
-        group: &[String],
-        installed: &HashSet<PackageId>,
-        chosen: &HashSet<PackageId>,
-    ) -> Pick {
-        let have = |id: &PackageId| installed.contains(id) || chosen.contains(id);
-        let candidates = |name: &str| -> Vec<PackageId> {
-            match self.id(name) {
-                Some(id) => vec![id],
-                None => self.providers.get(name).cloned().unwrap_or_default(),
-            }
-        };
-        if group.iter().any(|alt| {
-            self.id(alt).is_some_and(|id| have(&id))
-                || self.providers.get(alt).is_some_and(|p| p.iter().any(have))
-        }) {
-            return Pick::Satisfied;
+    /// A requested name, as a dependency on it would be resolved.
+    fn alternative(&self, name: &str) -> Alternative {
+        let own = self.id(name);
+        let provided = self.providers.get(name).map_or(&[][..], Vec::as_slice);
+        Alternative {
+            candidate: own.or_else(|| provided.first().copied()),
+            satisfiers: own.into_iter().chain(provided.iter().copied()).collect(),
         }
-        group
-            .iter()
-            .find_map(|alt| candidates(alt).first().copied())
-            .map_or(Pick::None, Pick::New)
     }
 }
 
-enum Pick {
-    Satisfied,
-    New(PackageId),
-    None,
+/// The apt installs a stage has run so far, on top of a base set: all that decides what the
+/// next install adds, so it is the key under which installs are remembered.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct History {
+    base: String,
+    steps: Vec<(Vec<String>, bool)>,
+}
+
+impl History {
+    pub fn new(base_set: &str) -> History {
+        History {
+            base: base_set.to_string(),
+            steps: Vec::new(),
+        }
+    }
+}
+
+/// One install resolved on top of a [`History`].
+#[derive(Debug)]
+pub struct Install {
+    pub resolution: Resolution,
+    /// With recommends on: the same install without them.
+    pub lean: Option<Resolution>,
+}
+
+type InstallKey = (History, Vec<String>, bool);
+
+/// How many resolved installs are kept; past it the memory starts over (a file has a few).
+const REMEMBERED_INSTALLS: usize = 4096;
+
+impl Packages {
+    /// What `apt-get install names…` adds after `history`, which then records it. Every
+    /// analysis re-estimates every stage, so resolutions are remembered: an unchanged stage
+    /// costs a lookup, not a dependency walk.
+    pub fn install(
+        &self,
+        history: &mut History,
+        names: &[String],
+        recommends: bool,
+    ) -> Arc<Install> {
+        let key = (history.clone(), names.to_vec(), recommends);
+        let remembered = self.remembered(&key);
+        let install = remembered.unwrap_or_else(|| {
+            let installed = self.installed(history);
+            let names: Vec<&str> = names.iter().map(String::as_str).collect();
+            let install = Arc::new(Install {
+                resolution: self.resolve(&names, &installed, recommends),
+                lean: recommends.then(|| self.resolve(&names, &installed, false)),
+            });
+            let mut memo = self.installs.lock().unwrap_or_else(|e| e.into_inner());
+            if memo.len() >= REMEMBERED_INSTALLS {
+                memo.clear();
+            }
+            memo.insert(key, install.clone());
+            install
+        });
+        history.steps.push((names.to_vec(), recommends));
+        install
+    }
+
+    fn remembered(&self, key: &InstallKey) -> Option<Arc<Install>> {
+        let memo = self.installs.lock().unwrap_or_else(|e| e.into_inner());
+        memo.get(key).cloned()
+    }
+
+    /// The packages present after `history`.
+    fn installed(&self, history: &History) -> PackageSet {
+        let mut installed = self.base(&history.base).cloned().unwrap_or_default();
+        let mut replayed = History::new(&history.base);
+        for (names, recommends) in &history.steps {
+            installed.extend(
+                self.install(&mut replayed, names, *recommends)
+                    .resolution
+                    .new
+                    .iter()
+                    .copied(),
+            );
+        }
+        installed
+    }
+}
+
+/// The package a group adds: none when an installed or chosen package satisfies it, else its
+/// first alternative that exists.
+fn pick(group: &[Alternative], have: &PackageSet) -> Option<PackageId> {
+    if group
+        .iter()
+        .any(|alt| alt.satisfiers.iter().any(|&id| have.contains(id)))
+    {
+        return None;
+    }
+    group.iter().find_map(|alt| alt.candidate)
 }
 
 #[cfg(test)]
@@ -261,27 +414,27 @@ mod tests {
     fn minbase_has_apt_and_no_curl() {
         let p = packages();
         let base = p.base("debian:bookworm").unwrap();
-        assert!(base.contains(&p.id("apt").unwrap()));
-        assert!(base.contains(&p.id("bash").unwrap()));
-        assert!(!base.contains(&p.id("curl").unwrap()));
+        assert!(base.contains(p.id("apt").unwrap()));
+        assert!(base.contains(p.id("bash").unwrap()));
+        assert!(!base.contains(p.id("curl").unwrap()));
         let full = p.base("buildpack-deps:bookworm").unwrap();
-        assert!(full.contains(&p.id("gcc-12").unwrap()));
-        assert!(full.is_superset(&base));
+        assert!(full.contains(p.id("gcc-12").unwrap()));
+        assert!(full.is_superset(base));
     }
 
     #[test]
     fn recommends_only_add_packages() {
         let p = packages();
         let base = p.base("debian:bookworm").unwrap();
-        let without = p.resolve(&["git"], &base, false);
-        let with = p.resolve(&["git"], &base, true);
+        let without = p.resolve(&["git"], base, false);
+        let with = p.resolve(&["git"], base, true);
         assert!(with.new.len() > without.new.len());
         assert!(p
-            .resolve(&["curl"], &base, false)
+            .resolve(&["curl"], base, false)
             .new
             .contains(&p.id("libcurl4").unwrap()));
         assert_eq!(
-            p.resolve(&["no-such-package"], &base, false).unknown,
+            p.resolve(&["no-such-package"], base, false).unknown,
             ["no-such-package"]
         );
     }

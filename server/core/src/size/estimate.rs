@@ -2,13 +2,11 @@
 //! from the shipped data only: the base-image table, the Debian package table (apt installs),
 //! and the build context's files (COPY / ADD). Everything else is `Unknown`, never guessed.
 
-use std::collections::HashSet;
-
 use crate::model::{Base, Command, Instruction, Kind, Model};
 use crate::rules::commands::{apt_operation, is_apt, removes, APT_VALUE_OPTIONS};
 use crate::size::base_images::{self, OnDisk, Row};
 use crate::size::context::{self, ContextFiles};
-use crate::size::debian::{self, PackageId};
+use crate::size::debian::{self, History, PackageId};
 use crate::size::figure::{self, Figure};
 use crate::size::image_ref::ImageRef;
 use crate::size::registry_sizes::RegistrySizes;
@@ -260,7 +258,7 @@ const NEGLIGIBLE: &[&str] = &[
 
 /// Which Debian package set a base image has, and how sure the match is.
 struct BaseSet {
-    packages: HashSet<PackageId>,
+    history: History,
     confidence: Confidence,
     note: String,
 }
@@ -303,7 +301,7 @@ fn base_set(image: &str, tag: &str, distro: Option<&str>) -> BaseSet {
         )
     };
     BaseSet {
-        packages: packages.base(set).unwrap_or_default(),
+        history: History::new(set),
         confidence,
         note,
     }
@@ -381,7 +379,7 @@ pub fn estimate(
             Base::Scratch => (BaseInfo::Scratch, Amount::zero(), None),
             Base::Stage(b) => {
                 let set = installed[*b].as_ref().map(|s| BaseSet {
-                    packages: s.packages.clone(),
+                    history: s.history.clone(),
                     confidence: s.confidence,
                     note: s.note.clone(),
                 });
@@ -585,18 +583,16 @@ fn apt_install(cmd: &Command, set: &mut Option<BaseSet>) -> Result<(Amount, AptI
         ));
     };
     let packages = debian::packages();
-    let names: Vec<&str> = names.iter().map(String::as_str).collect();
     let recommends = !recommends_off(cmd);
-    let resolution = packages.resolve(&names, &base.packages, recommends);
+    let install = packages.install(&mut base.history, &names, recommends);
+    let resolution = &install.resolution;
     let bytes = layer_bytes(packages, &resolution.new);
-    let recommends_cost = recommends.then(|| {
-        let lean = packages.resolve(&names, &base.packages, false);
+    let recommends_cost = install.lean.as_ref().map(|lean| {
         (
             bytes.saturating_sub(layer_bytes(packages, &lean.new)),
             resolution.new.len().saturating_sub(lean.new.len()),
         )
     });
-    base.packages.extend(resolution.new.iter().copied());
     let mut amount = Amount::known(
         bytes,
         base.confidence,
@@ -615,7 +611,7 @@ fn apt_install(cmd: &Command, set: &mut Option<BaseSet>) -> Result<(Amount, AptI
         bytes,
         recommends,
         recommends_cost,
-        unknown: resolution.unknown,
+        unknown: resolution.unknown.clone(),
     };
     Ok((amount, detail))
 }
