@@ -261,7 +261,7 @@ fn hover_looks_a_base_image_up_in_the_registry_and_the_editor_is_told_when_it_is
                 "inlayHint": { "refreshSupport": true },
             },
         }),
-        json!({ "dockerlean": { "registry": { "lookups": true, "insecure": [host] } } }),
+        json!({ "dockerlean": { "registry": { "lookups": true } } }),
     );
     let dir = tempfile::tempdir().unwrap();
     let text = format!("FROM {host}/test/app:1\nCOPY app.txt /\n");

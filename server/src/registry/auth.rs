@@ -69,7 +69,7 @@ pub enum Refused {
 }
 
 /// An anonymous pull token for `repository`. A realm over plain http is only used when the
-/// registry itself is reached over http (a host the settings call insecure).
+/// registry itself is reached over http (a loopback host, or one the settings list).
 pub fn anonymous_token(
     http: &Http,
     challenge: &Challenge,

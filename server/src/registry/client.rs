@@ -256,7 +256,7 @@ mod tests {
     #[test]
     fn docker_hub_and_insecure_hosts() {
         let settings = Settings {
-            insecure: vec!["127.0.0.1:5000".to_string()],
+            insecure: vec!["registry.lan:5000".to_string()],
             ..Settings::default()
         };
         assert_eq!(
@@ -264,6 +264,14 @@ mod tests {
             "https://registry-1.docker.io/v2"
         );
         assert_eq!(endpoint("ghcr.io", &settings), "https://ghcr.io/v2");
+        assert_eq!(
+            endpoint("registry.lan:5000", &settings),
+            "http://registry.lan:5000/v2"
+        );
+        assert_eq!(
+            endpoint("registry.lan:5001", &settings),
+            "https://registry.lan:5001/v2"
+        );
         assert_eq!(
             endpoint("127.0.0.1:5000", &settings),
             "http://127.0.0.1:5000/v2"

@@ -19,7 +19,7 @@ pub struct Settings {
     /// The bound on one whole look-up (token, index, manifest, config).
     pub timeout: Duration,
     /// Registry hosts (`host[:port]`) reached over plain http, as Docker's
-    /// `insecure-registries`.
+    /// `insecure-registries`; loopback hosts always are, as in Docker.
     pub insecure: Vec<String>,
 }
 
@@ -101,10 +101,22 @@ impl Settings {
         Ok(settings)
     }
 
-    /// Whether `host` (`127.0.0.1:5000`) is reached over plain http.
+    /// Whether `host` (`registry.lan:5000`) is reached over plain http: a listed host, or a
+    /// loopback one (`localhost`, `127.0.0.0/8`, `[::1]`).
     pub fn is_insecure(&self, host: &str) -> bool {
-        self.insecure.iter().any(|h| h.eq_ignore_ascii_case(host))
+        self.insecure.iter().any(|h| h.eq_ignore_ascii_case(host)) || is_loopback(host)
     }
+}
+
+fn is_loopback(host: &str) -> bool {
+    let name = match host.strip_prefix('[') {
+        Some(bracketed) => bracketed.split(']').next().unwrap_or_default(),
+        None => host.split(':').next().unwrap_or_default(),
+    };
+    name.eq_ignore_ascii_case("localhost")
+        || name
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 fn days(value: &Value) -> Option<Duration> {
@@ -126,8 +138,18 @@ mod tests {
     fn editor_settings_change_what_they_name() {
         let mut s = Settings::default();
         assert!(!s.lookups);
-        s.update(&json!({ "registry": { "lookups": true, "insecure": ["127.0.0.1:5000"] } }));
-        assert!(s.lookups && s.is_insecure("127.0.0.1:5000") && !s.is_insecure("docker.io"));
+        assert!(!s.is_insecure("registry.lan:5000"));
+        s.update(&json!({ "registry": { "lookups": true, "insecure": ["registry.lan:5000"] } }));
+        assert!(s.lookups && s.is_insecure("registry.lan:5000") && !s.is_insecure("docker.io"));
+        for loopback in [
+            "localhost:5000",
+            "127.0.0.1:5000",
+            "127.1.2.3",
+            "[::1]:5000",
+        ] {
+            assert!(s.is_insecure(loopback), "{loopback}");
+        }
+        assert!(!s.is_insecure("localhost.example.com"));
         s.update(&json!({ "registry": { "ttlDays": 1, "timeoutSeconds": 0.5 } }));
         assert_eq!(s.ttl, Duration::from_secs(86_400));
         assert_eq!(s.timeout, Duration::from_millis(500));
@@ -139,10 +161,10 @@ mod tests {
     #[test]
     fn the_toml_table_is_checked() {
         let s = Settings::from_toml(
-            "ignore = [\"DKL101\"]\n[registry]\nlookups = true\nttl-days = 2\ninsecure = [\"localhost:5000\"]\n",
+            "ignore = [\"DKL101\"]\n[registry]\nlookups = true\nttl-days = 2\ninsecure = [\"registry.lan\"]\n",
         )
         .unwrap();
-        assert!(s.lookups && s.is_insecure("localhost:5000"));
+        assert!(s.lookups && s.is_insecure("registry.lan"));
         assert_eq!(s.ttl, Duration::from_secs(2 * 86_400));
         assert_eq!(Settings::from_toml("").unwrap(), Settings::default());
         let err = Settings::from_toml("[registry]\nlookups = true\nlookup = 1\n").unwrap_err();
