@@ -1,8 +1,13 @@
-//! `dockerlean size` as a CI job runs it: the per-instruction table, JSON, budgets and exit codes.
+//! `dockerlean size` as a CI job runs it: the per-instruction table, JSON, budgets and exit codes,
+//! and registry look-ups against a real registry on loopback (skipped where `docker-registry` is
+//! not installed).
+
+mod common;
 
 use std::path::Path;
 use std::process::{Command, Output};
 
+use common::registry::{Format, TestRegistry, AMD64};
 use serde_json::Value;
 
 fn size(dir: &Path, args: &[&str]) -> Output {
@@ -105,4 +110,71 @@ fn usage_errors() {
     assert_eq!(out.status.code(), Some(2));
     let out = size(examples(), &["."]);
     assert_eq!(out.status.code(), Some(2), "no Dockerfile in examples/");
+}
+
+#[test]
+fn registry_lookups_from_the_project_config_or_the_flag() {
+    let Some(mut registry) = TestRegistry::start() else {
+        return;
+    };
+    let host = registry.host.clone();
+    registry.push_image("test/app", Some("1"), AMD64, &[3000, 1200], Format::Docker);
+    let dir = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("Dockerfile"),
+        format!("FROM {host}/test/app:1\n"),
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_dockerlean"))
+            .arg("size")
+            .args(args)
+            .current_dir(dir.path())
+            .env("XDG_CACHE_HOME", cache.path())
+            .output()
+            .expect("the binary runs")
+    };
+    let base = |out: &Output| json(out)["stages"][0].clone();
+
+    let off = run(&["--format", "json"]);
+    assert_eq!(base(&off)["base_bytes"], Value::Null, "off by default");
+    assert_eq!(json(&off)["data"]["registry"]["lookups"], false);
+
+    // `--registry` turns look-ups on (a loopback registry is reached over plain http).
+    let on = run(&["--registry", "--format", "json"]);
+    assert_eq!(on.status.code(), Some(0));
+    assert_eq!(
+        base(&on)["base_bytes"],
+        11_340,
+        "2.7 × the 4200-byte download"
+    );
+    let note = base(&on)["notes"][0].as_str().unwrap().to_string();
+    assert!(
+        note.contains("on disk estimated as 2.7 × its 4.2 kB download (linux/amd64, registry ")
+            && note.contains(&format!("registry {host}, fetched 20")),
+        "{note}"
+    );
+    assert_eq!(json(&on)["data"]["registry"]["lookups"], true);
+    assert!(json(&on)["data"]["registry"]["cache"]
+        .as_str()
+        .unwrap()
+        .starts_with(cache.path().to_str().unwrap()));
+
+    // So does the config file; with the registry gone, the disk cache answers.
+    let config = dir.path().join(".dockerlean.toml");
+    std::fs::write(&config, "[registry]\nlookups = true\n").unwrap();
+    registry.stop();
+    let text = String::from_utf8(run(&[]).stdout).unwrap();
+    assert!(text.contains("base ≈ 11 kB"), "{text}");
+    assert!(
+        text.contains("; registry look-ups on (download sizes from the manifests, cached in "),
+        "{text}"
+    );
+
+    // A malformed table is a warning, and look-ups stay off.
+    std::fs::write(&config, "[registry]\nlookup = true\n").unwrap();
+    let out = run(&["--format", "json"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains(".dockerlean.toml:2: "));
+    assert_eq!(json(&out)["data"]["registry"]["lookups"], false);
 }

@@ -1,11 +1,13 @@
 //! The size features of the language server end to end over stdio: hover, completion, inlay
-//! hints, code lens and their settings, on the bundled examples.
+//! hints, code lens and their settings, on the bundled examples; and registry look-ups against
+//! a real registry on loopback (skipped where `docker-registry` is not installed).
 
 mod common;
 
 use std::path::Path;
 
 use common::lsp_client::LspClient;
+use common::registry::{Format, TestRegistry, AMD64, ARM64};
 use serde_json::{json, Value};
 
 fn start(test: &str) -> LspClient {
@@ -233,5 +235,73 @@ fn hints_and_lenses_can_be_turned_off_and_on() {
         .as_str()
         .unwrap()
         .contains("base ?"));
+    assert!(client.shutdown_and_exit().success());
+}
+
+#[test]
+fn hover_looks_a_base_image_up_in_the_registry_and_the_editor_is_told_when_it_is_in() {
+    let Some(registry) = TestRegistry::start() else {
+        return;
+    };
+    let host = registry.host.clone();
+    let amd64 = registry.push_image("test/app", None, AMD64, &[3000, 1200], Format::Oci);
+    let arm64 = registry.push_image("test/app", None, ARM64, &[2500], Format::Oci);
+    registry.push_index("test/app", "1", &[amd64, arm64]);
+    // The server's cache directory (XDG_CACHE_HOME) is kept between runs: start it empty.
+    let cache: std::path::PathBuf = [env!("CARGO_TARGET_TMPDIR"), "lsp_sizes", "registry"]
+        .iter()
+        .collect();
+    let _ = std::fs::remove_dir_all(cache.join("dockerlean/registry"));
+    let mut client = start("registry");
+    client.initialize_with_options(
+        json!({
+            "textDocument": { "hover": { "contentFormat": ["markdown"] } },
+            "workspace": {
+                "codeLens": { "refreshSupport": true },
+                "inlayHint": { "refreshSupport": true },
+            },
+        }),
+        json!({ "dockerlean": { "registry": { "lookups": true } } }),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!("FROM {host}/test/app:1\nCOPY app.txt /\n");
+    std::fs::write(dir.path().join("Dockerfile"), &text).unwrap();
+    std::fs::write(dir.path().join("app.txt"), "0123456789").unwrap();
+    let uri = format!("file://{}/Dockerfile", dir.path().display());
+    client.did_open(&uri, 1, &text);
+    let diagnostics = client.diagnostics(&uri, 1);
+    assert!(
+        !common::lsp_client::codes(&diagnostics).contains(&"config"),
+        "the registry settings are not rule settings: {diagnostics:?}"
+    );
+
+    let hover = client.at_position("textDocument/hover", &uri, 0, 7);
+    let value = hover["contents"]["value"].as_str().unwrap();
+    assert!(
+        value.contains(&format!("Registry look-up: looking up in {host}…")),
+        "{value}"
+    );
+    // The look-up ends: lenses and hints are refreshed, diagnostics published again.
+    for method in ["workspace/codeLens/refresh", "workspace/inlayHint/refresh"] {
+        let request = client.wait_request(method);
+        client.respond(&request["id"], Value::Null);
+    }
+    client.diagnostics(&uri, 1);
+
+    let hover = client.at_position("textDocument/hover", &uri, 0, 7);
+    let value = hover["contents"]["value"].as_str().unwrap();
+    assert!(
+        value.contains(
+            "| linux/amd64 | 4.2 kB | 8.4 kB–14 kB (estimated from the download: × 2.0–3.4) | 2 |"
+        ),
+        "{value}"
+    );
+    assert!(
+        value.contains(&format!("Data: registry {host}, fetched 20")),
+        "{value}"
+    );
+    let lenses = lenses(&mut client, &uri);
+    let title = lenses[0]["command"]["title"].as_str().unwrap();
+    assert_eq!(title, "stage ≈ 11 kB (base ≈ 11 kB + 10 B) · final image");
     assert!(client.shutdown_and_exit().success());
 }

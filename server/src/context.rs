@@ -34,6 +34,7 @@ pub fn beside(path: &Path) -> Environment {
     Environment {
         context,
         dockerignore,
+        ..Environment::default()
     }
 }
 

@@ -1,7 +1,9 @@
 //! The `dockerlean` shells over `dockerlean-core`: the command line and the language server.
 
 mod build_context;
+mod cache_dir;
 pub mod cli;
 pub mod context;
 pub mod lsp;
 pub mod project_config;
+pub mod registry;

@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 
 use dockerlean_core::config::Config;
 
+use crate::registry::Settings;
+
 const DOCKERLEAN: &[&str] = &[".dockerlean.toml"];
 const HADOLINT: &[&str] = &[".hadolint.yaml", ".hadolint.yml"];
 
@@ -44,6 +46,17 @@ pub fn load(dir: &Path) -> (Config, Option<Problem>) {
     (config, None)
 }
 
+/// The registry look-up settings (`[registry]` of the nearest `.dockerlean.toml`) for
+/// Dockerfiles in `dir`, for the CLI. When the table is malformed, look-ups stay off and the
+/// problem says why.
+pub fn registry(dir: &Path) -> (Settings, Option<Problem>) {
+    match find(dir, DOCKERLEAN).map(|p| read(&p, Settings::from_toml)) {
+        None => (Settings::default(), None),
+        Some(Ok(settings)) => (settings, None),
+        Some(Err(problem)) => (Settings::default(), Some(problem)),
+    }
+}
+
 /// The nearest of `names` in `dir` or above it, stopping at a repository's root (the folder
 /// holding `.git`) or the filesystem's.
 fn find(dir: &Path, names: &[&str]) -> Option<PathBuf> {
@@ -58,10 +71,10 @@ fn find(dir: &Path, names: &[&str]) -> Option<PathBuf> {
     None
 }
 
-fn read(
+fn read<T>(
     path: &Path,
-    parse: fn(&str) -> Result<Config, dockerlean_core::config::ConfigError>,
-) -> Result<Config, Problem> {
+    parse: fn(&str) -> Result<T, dockerlean_core::config::ConfigError>,
+) -> Result<T, Problem> {
     let problem = |line, message| Problem {
         path: path.to_owned(),
         line,
@@ -114,5 +127,23 @@ mod tests {
         assert_eq!(config, Config::default());
         let shown = problem.unwrap().to_string();
         assert!(shown.contains(".dockerlean.toml:2: "), "{shown}");
+    }
+
+    #[test]
+    fn registry_settings_come_from_the_same_file() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(registry(dir.path()), (Settings::default(), None));
+        let file = dir.path().join(".dockerlean.toml");
+        std::fs::write(&file, "ignore = [\"DKL101\"]\n[registry]\nlookups = true\n").unwrap();
+        assert!(registry(dir.path()).0.lookups);
+        assert_eq!(
+            load(dir.path()).1,
+            None,
+            "the rules' reader accepts the table"
+        );
+        std::fs::write(&file, "[registry]\nlookups = true\nttl = 3\n").unwrap();
+        let (settings, problem) = registry(dir.path());
+        assert!(!settings.lookups);
+        assert_eq!(problem.unwrap().line, Some(3));
     }
 }

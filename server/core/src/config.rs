@@ -221,6 +221,10 @@ struct TomlFile {
     ignore: Vec<toml::Spanned<String>>,
     #[serde(default)]
     rules: BTreeMap<toml::Spanned<String>, toml::Spanned<String>>,
+    /// `[registry]`: the CLI's registry look-ups, which the shell reads itself (they are about
+    /// the network, not about rules).
+    #[serde(default, rename = "registry")]
+    _registry: Option<toml::Table>,
 }
 
 #[derive(Deserialize, Default)]
@@ -289,6 +293,7 @@ mod tests {
         assert!(err.message.contains("no-such-rule"));
         let err = Config::from_toml("ignored = []\n").unwrap_err();
         assert_eq!(err.line, Some(1));
+        assert!(Config::from_toml("[registry]\nlookups = true\n").is_ok());
     }
 
     #[test]

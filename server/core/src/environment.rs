@@ -1,8 +1,13 @@
-//! What the analysis may know about the files around a Dockerfile. The core never reads the
-//! disk: the CLI and the language server fill this in, and rules that need it stay silent
-//! when it is unknown.
+//! What the analysis may know about the files around a Dockerfile and the images it names. The
+//! core never reads the disk nor the network: the CLI and the language server fill this in, and
+//! rules that need it stay silent when it is unknown.
 
-/// The build context as its caller sees it: the Dockerfile's folder.
+use std::sync::Arc;
+
+use crate::size::registry_sizes::RegistrySizes;
+
+/// The build context as its caller sees it (the Dockerfile's folder), and the base-image sizes
+/// a registry gave.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Environment {
     /// Names of the entries at the top of the build context; `None` when unknown.
@@ -10,6 +15,9 @@ pub struct Environment {
     /// The `.dockerignore` that applies (`<Dockerfile>.dockerignore` beside the Dockerfile
     /// first, then `.dockerignore`), if there is one.
     pub dockerignore: Option<String>,
+    /// Sizes looked up in registries for images the embedded table lacks (shared: the language
+    /// server hands the same look-ups to every document).
+    pub registry: Arc<RegistrySizes>,
 }
 
 impl Environment {
@@ -78,6 +86,7 @@ mod tests {
         Environment {
             context: Some(vec![".git".into(), "node_modules".into()]),
             dockerignore: Some(ignore.into()),
+            ..Environment::default()
         }
     }
 

@@ -68,6 +68,11 @@ struct SizeArgs {
 
     #[arg(long, value_enum, default_value_t = size::SizeFormat::Text)]
     format: size::SizeFormat,
+
+    /// Look up base images the size table lacks in their registries (download sizes from the
+    /// manifests, cached on disk); also on with `[registry] lookups = true` in .dockerlean.toml.
+    #[arg(long)]
+    registry: bool,
 }
 
 #[derive(Args)]

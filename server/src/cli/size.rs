@@ -4,15 +4,18 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use dockerlean_core::size::estimate::{estimate, Amount, BaseInfo, ImageEstimate};
 use dockerlean_core::size::format::bytes;
-use dockerlean_core::size::{base_images, debian};
+use dockerlean_core::size::{base_images, debian, registry_sizes};
 use dockerlean_core::Model;
 use serde_json::{json, Value};
 
 use super::discover::Input;
 use super::{input, CliError, SizeArgs};
+use crate::project_config;
+use crate::registry::{Cache, Lookups};
 
 #[derive(Clone, Copy, clap::ValueEnum)]
 pub enum SizeFormat {
@@ -78,31 +81,58 @@ pub fn run(args: &SizeArgs) -> Result<bool, CliError> {
             p.to_path_buf()
         }
     });
+    let lookups = lookups(args, &context_dir);
+    let registry = lookups.resolve(&registry_sizes::wanted(&model));
     let listing = crate::build_context::list(&context_dir);
     let estimate = estimate(
         &model,
         listing
             .as_ref()
             .map(|l| l as &dyn dockerlean_core::size::context::ContextFiles),
+        &registry,
     );
     let verdict = Verdict::new(&estimate, args.budget);
+    let settings = lookups.settings();
+    let data = Data {
+        registry: settings
+            .lookups
+            .then(|| (lookups.cache().dir(), settings.ttl)),
+    };
     let mut out = std::io::stdout().lock();
     let written = match args.format {
         SizeFormat::Json => {
-            let value = to_json(&source.name, &model, &estimate, &verdict);
+            let value = to_json(&source.name, &model, &estimate, &verdict, &data);
             writeln!(
                 out,
                 "{}",
                 serde_json::to_string_pretty(&value).expect("JSON")
             )
         }
-        SizeFormat::Text => write_text(&mut out, &source.name, &model, &estimate, &verdict),
+        SizeFormat::Text => write_text(&mut out, &source.name, &model, &estimate, &verdict, &data),
     };
     match written {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
         other => other?,
     }
     Ok(verdict.over == Some(true))
+}
+
+/// Registry look-ups as the project's `.dockerlean.toml` and `--registry` set them.
+fn lookups(args: &SizeArgs, dir: &Path) -> Lookups {
+    let (mut settings, problem) = project_config::registry(dir);
+    if let Some(problem) = problem {
+        eprintln!("dockerlean: warning: {problem} (registry look-ups off)");
+    }
+    settings.lookups |= args.registry;
+    let lookups = Lookups::new(Cache::user());
+    lookups.set_settings(settings);
+    lookups
+}
+
+/// Where the numbers come from, beyond the embedded tables.
+struct Data<'a> {
+    /// With look-ups on: the cache directory and how long a size is kept there.
+    registry: Option<(&'a Path, Duration)>,
 }
 
 struct Verdict {
@@ -169,14 +199,23 @@ fn base_text(base: &BaseInfo, model: &Model) -> String {
     }
 }
 
-fn data_json() -> Value {
+fn data_json(data: &Data) -> Value {
+    let registry = match data.registry {
+        Some((cache, ttl)) => json!({
+            "lookups": true,
+            "cache": cache,
+            "ttl_days": ttl.as_secs_f64() / 86_400.0,
+        }),
+        None => json!({ "lookups": false }),
+    };
     json!({
         "base_images": { "snapshot": base_images::table().snapshot, "source": base_images::table().provenance },
         "debian_packages": { "date": debian::packages().date, "source": debian::packages().provenance },
+        "registry": registry,
     })
 }
 
-fn to_json(name: &str, model: &Model, e: &ImageEstimate, verdict: &Verdict) -> Value {
+fn to_json(name: &str, model: &Model, e: &ImageEstimate, verdict: &Verdict, data: &Data) -> Value {
     let instructions: Vec<Value> = e
         .instructions
         .iter()
@@ -215,7 +254,7 @@ fn to_json(name: &str, model: &Model, e: &ImageEstimate, verdict: &Verdict) -> V
         "final": e.final_image().map(|s| amount_json(&s.total)),
         "budget_bytes": verdict.budget,
         "over_budget": verdict.over,
-        "data": data_json(),
+        "data": data_json(data),
     })
 }
 
@@ -225,6 +264,7 @@ fn write_text(
     model: &Model,
     e: &ImageEstimate,
     verdict: &Verdict,
+    data: &Data,
 ) -> std::io::Result<()> {
     writeln!(out, "{name}")?;
     writeln!(
@@ -299,9 +339,17 @@ fn write_text(
         };
         writeln!(out, "budget {}: {said}", bytes(limit))?;
     }
+    let registry = match data.registry {
+        Some((cache, ttl)) => format!(
+            "; registry look-ups on (download sizes from the manifests, cached in {} for {} days)",
+            cache.display(),
+            ttl.as_secs_f64() / 86_400.0
+        ),
+        None => String::new(),
+    };
     writeln!(
         out,
-        "data: base images built up to {} (docker-library/repo-info); Debian bookworm packages of {}",
+        "data: base images built up to {} (docker-library/repo-info); Debian bookworm packages of {}{registry}",
         base_images::table().snapshot,
         debian::packages().date
     )

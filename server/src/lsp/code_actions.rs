@@ -297,6 +297,8 @@ mod tests {
             encoding: Encoding::Utf16,
             related_information: false,
             create_files: false,
+            code_lens_refresh: false,
+            inlay_hint_refresh: false,
         });
         let findings = [creating_finding()];
         let actions = quick_fixes(

@@ -14,6 +14,10 @@ use crate::project_config;
 /// The settings section the server asks for and reads.
 pub const SECTION: &str = "dockerlean";
 
+/// Keys of the section that the language server reads itself (`Session::update_editor_only`);
+/// the rest is rule configuration.
+const EDITOR_ONLY: &[&str] = &["inlayHints", "codeLens", "registry"];
+
 /// The editor's settings, as last received.
 #[derive(Default)]
 pub struct EditorSettings {
@@ -24,7 +28,16 @@ impl EditorSettings {
     /// Takes the `dockerlean` settings object (or `null`). Malformed settings are kept as a
     /// message and count as none.
     pub fn set(&self, value: &Value) {
-        let parsed = match Config::from_json(value) {
+        let rules = match value {
+            Value::Object(map) => Value::Object(
+                map.iter()
+                    .filter(|(key, _)| !EDITOR_ONLY.contains(&key.as_str()))
+                    .map(|(key, v)| (key.clone(), v.clone()))
+                    .collect(),
+            ),
+            other => other.clone(),
+        };
+        let parsed = match Config::from_json(&rules) {
             Ok(config) => (config, None),
             Err(e) => (
                 Config::default(),
@@ -80,5 +93,30 @@ pub fn problem_diagnostic(message: String) -> Diagnostic {
         source: Some("dockerlean".to_owned()),
         message,
         ..Diagnostic::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn keys_the_server_reads_itself_are_not_rule_settings() {
+        let editor = EditorSettings::default();
+        editor.set(&json!({
+            "inlayHints": false,
+            "codeLens": true,
+            "registry": { "lookups": true },
+            "rules": { "DKL101": "error" },
+        }));
+        let current = editor.get();
+        assert_eq!(current.1, None);
+        assert!(current.0.setting("DKL101").is_some());
+        editor.set(&json!({ "lookups": true }));
+        assert!(
+            editor.get().1.is_some(),
+            "a misplaced key is still reported"
+        );
     }
 }

@@ -16,18 +16,10 @@ pub struct DocsLinks {
     written: Mutex<HashMap<&'static str, Option<Uri>>>,
 }
 
-/// `$XDG_CACHE_HOME/dockerlean/rules`, else `~/.cache/dockerlean/rules`, else the temp dir.
+/// `rules/` in the user's cache directory.
 impl Default for DocsLinks {
     fn default() -> Self {
-        let non_empty = |var: &str| {
-            std::env::var_os(var)
-                .filter(|v| !v.is_empty())
-                .map(PathBuf::from)
-        };
-        let cache = non_empty("XDG_CACHE_HOME")
-            .or_else(|| non_empty("HOME").map(|home| home.join(".cache")))
-            .unwrap_or_else(std::env::temp_dir);
-        DocsLinks::in_dir(cache.join("dockerlean").join("rules"))
+        DocsLinks::in_dir(crate::cache_dir::cache_dir().join("rules"))
     }
 }
 

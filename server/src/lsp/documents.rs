@@ -7,7 +7,8 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use dockerlean_core::position::Encoding;
-use dockerlean_core::{Analyzer, Finding, SourceFile};
+use dockerlean_core::size::registry_sizes::RegistrySizes;
+use dockerlean_core::{Analyzer, Environment, Finding, SourceFile};
 use ropey::Rope;
 use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 use tree_sitter::Tree;
@@ -19,7 +20,14 @@ pub struct Document {
     pub version: i32,
     /// Where the document is on disk, for the build-context rules (none for unsaved buffers).
     path: Option<PathBuf>,
-    analysis: Option<(i32, Arc<[Finding]>)>,
+    /// The findings of a version, with the registry sizes they were found with.
+    analysis: Option<Findings>,
+}
+
+struct Findings {
+    version: i32,
+    registry: Arc<RegistrySizes>,
+    findings: Arc<[Finding]>,
 }
 
 impl Document {
@@ -77,9 +85,10 @@ pub struct OpenDocument {
 }
 
 impl OpenDocument {
-    /// Analyses `version`, or returns `None` when the document has moved past it (the analysis
-    /// of the newer version supersedes this one). The text is not locked while analysing.
-    pub fn analysed(&self, version: i32) -> Option<Analysed> {
+    /// Analyses `version` knowing the base-image sizes `registry` looked up, or returns `None`
+    /// when the document has moved past it (the analysis of the newer version supersedes this
+    /// one). The text is not locked while analysing.
+    pub fn analysed(&self, version: i32, registry: &Arc<RegistrySizes>) -> Option<Analysed> {
         let mut analyzer = self
             .analyzer
             .lock()
@@ -89,13 +98,14 @@ impl OpenDocument {
             if doc.version != version {
                 return None;
             }
-            if let Some((v, findings)) = &doc.analysis {
-                if *v == version {
+            if let Some(done) = &doc.analysis {
+                // Look-ups replace the sizes rather than change them: same address, same sizes.
+                if done.version == version && Arc::ptr_eq(&done.registry, registry) {
                     return Some(Analysed {
                         version,
                         rope: doc.file.rope().clone(),
                         tree: doc.file.tree().clone(),
-                        findings: findings.clone(),
+                        findings: done.findings.clone(),
                     });
                 }
             }
@@ -106,17 +116,24 @@ impl OpenDocument {
             )
         };
         // Listing the build context reads the disk: outside the document's lock too.
-        let environment = path
-            .as_deref()
-            .map(crate::context::beside)
-            .unwrap_or_default();
+        let environment = Environment {
+            registry: registry.clone(),
+            ..path
+                .as_deref()
+                .map(crate::context::beside)
+                .unwrap_or_default()
+        };
         let findings: Arc<[Finding]> = analyzer
             .analyze_text(&rope.to_string(), &tree, &environment)
             .findings
             .into();
         let mut doc = self.lock();
         if doc.version == version {
-            doc.analysis = Some((version, findings.clone()));
+            doc.analysis = Some(Findings {
+                version,
+                registry: registry.clone(),
+                findings: findings.clone(),
+            });
         }
         Some(Analysed {
             version,
@@ -127,10 +144,10 @@ impl OpenDocument {
     }
 
     /// The analysis of whatever version is current when it finishes.
-    pub fn analysed_current(&self) -> Analysed {
+    pub fn analysed_current(&self, registry: &Arc<RegistrySizes>) -> Analysed {
         loop {
             let version = self.lock().version;
-            if let Some(analysed) = self.analysed(version) {
+            if let Some(analysed) = self.analysed(version, registry) {
                 return analysed;
             }
         }

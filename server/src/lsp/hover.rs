@@ -5,10 +5,12 @@
 use std::ops::Range;
 
 use dockerlean_core::model::{Base, Instruction, Kind, Model};
-use dockerlean_core::size::base_images::{self, normalize_platform, OnDisk, Row, Table};
+use dockerlean_core::size::base_images::{self, normalize_platform, OnDisk, Table};
 use dockerlean_core::size::estimate::ImageEstimate;
+use dockerlean_core::size::figure::Figure;
 use dockerlean_core::size::format::{bytes, saving};
 use dockerlean_core::size::image_ref::ImageRef;
+use dockerlean_core::size::registry_sizes::RegistrySizes;
 
 /// Markdown or plain text, as the client reads hovers.
 pub struct Writer {
@@ -62,6 +64,7 @@ impl Writer {
 pub fn hover(
     model: &Model,
     estimate: Option<&ImageEstimate>,
+    registry: &RegistrySizes,
     offset: usize,
     markdown: bool,
 ) -> Option<(Range<usize>, String)> {
@@ -81,9 +84,13 @@ pub fn hover(
                     w.line("The empty image: the stage starts with no files (0 B).");
                 }
                 Base::Stage(b) => stage_hover(&mut w, model, estimate, *b),
-                Base::Image(reference) => {
-                    image_hover(&mut w, base_images::table(), reference, platform(instr))
-                }
+                Base::Image(reference) => image_hover(
+                    &mut w,
+                    base_images::table(),
+                    registry,
+                    reference,
+                    platform(instr),
+                ),
             }
             Some((word.range.clone(), w.finish()))
         }
@@ -136,8 +143,8 @@ fn stage_hover(w: &mut Writer, model: &Model, estimate: Option<&ImageEstimate>, 
     }
 }
 
-fn on_disk_text(row: &Row) -> String {
-    match row.on_disk() {
+fn on_disk_text(on_disk: OnDisk) -> String {
+    match on_disk {
         OnDisk::Recorded { bytes: b, .. } => format!("≈ {}", bytes(b)),
         OnDisk::Estimated { low, high, .. } => format!(
             "{}–{} (estimated from the download: × 2.0–3.4)",
@@ -147,7 +154,15 @@ fn on_disk_text(row: &Row) -> String {
     }
 }
 
-pub fn image_hover(w: &mut Writer, table: &Table, reference: &str, platform: Option<String>) {
+/// A FROM image's sizes: from the bundled table, else from a registry look-up (or why there
+/// is none: being looked up, not there, failed).
+pub fn image_hover(
+    w: &mut Writer,
+    table: &Table,
+    registry: &RegistrySizes,
+    reference: &str,
+    platform: Option<String>,
+) {
     let parsed = match ImageRef::parse(reference) {
         Ok(r) => r,
         Err(e) => {
@@ -157,56 +172,40 @@ pub fn image_hover(w: &mut Writer, table: &Table, reference: &str, platform: Opt
         }
     };
     let tag = parsed.tag_or_latest();
-    let Some(image) = parsed.official() else {
-        w.heading(reference);
-        let full = w.code(&parsed.to_string());
-        w.line(&full);
-        w.blank();
-        w.line("Size unknown: the bundled table covers official Docker Hub images only.");
-        return;
-    };
-    let name = format!("{image}:{tag}");
-    w.heading(&name);
-    let Some(found) = table.find(image, tag) else {
-        w.line(&format!(
-            "Size unknown: {} is not in the bundled size table (builds up to {}; end-of-life tags are absent).",
-            w.code(&name),
-            table.snapshot
-        ));
-        let near = table.nearest(image, tag, 4);
-        if !near.is_empty() {
-            w.blank();
-            w.line("Nearest known tags:");
-            for r in near {
-                let item = format!(
-                    "{} {} download, {} on disk",
-                    w.code(&format!("{image}:{}", r.tag)),
-                    bytes(r.compressed),
-                    on_disk_text(r)
-                );
-                w.item(&item);
-            }
-        }
-        return;
-    };
-    let canonical = if found.tag == tag {
-        String::new()
-    } else {
-        format!(
-            " (same image as {})",
-            w.code(&format!("{image}:{}", found.tag))
-        )
-    };
-    w.line(&format!("{}{canonical}", w.code(&parsed.to_string())));
-    w.blank();
+    let official = parsed.official();
+    let found = official.and_then(|image| table.find(image, tag));
     let second = platform
         .clone()
         .filter(|p| p != "linux/amd64")
         .unwrap_or_else(|| "linux/arm64/v8".to_string());
-    let mut rows: Vec<&Row> = found.amd64().into_iter().collect();
-    if let Some(r) = found.platform(&second) {
-        rows.push(r);
-    } else if platform.as_deref().is_some_and(|p| p != "linux/amd64") {
+    let figures: Vec<Figure> = match &found {
+        Some(found) => [found.amd64(), found.platform(&second)]
+            .into_iter()
+            .flatten()
+            .map(|row| Figure::Table(row.clone()))
+            .collect(),
+        None => ["linux/amd64", second.as_str()]
+            .into_iter()
+            .filter_map(|p| registry.found(&parsed, p))
+            .map(|size| Figure::Registry(size.clone()))
+            .collect(),
+    };
+    let Some(main) = figures.first() else {
+        unknown_image(w, table, registry, &parsed, reference, platform.as_deref());
+        return;
+    };
+    let name = official.map_or(reference.to_string(), |image| format!("{image}:{tag}"));
+    w.heading(&name);
+    let canonical = match (&found, official) {
+        (Some(found), Some(image)) if found.tag != tag => format!(
+            " (same image as {})",
+            w.code(&format!("{image}:{}", found.tag))
+        ),
+        _ => String::new(),
+    };
+    w.line(&format!("{}{canonical}", w.code(&parsed.to_string())));
+    w.blank();
+    if figures.len() < 2 && platform.as_deref().is_some_and(|p| p != "linux/amd64") {
         w.line(&format!("No data for {second}; showing linux/amd64."));
         w.blank();
     }
@@ -214,39 +213,47 @@ pub fn image_hover(w: &mut Writer, table: &Table, reference: &str, platform: Opt
         w.line("| platform | download (compressed) | on disk | layers |");
         w.line("|---|---|---|---|");
     }
-    for r in &rows {
-        let layers = r.layers.map_or("?".to_string(), |l| l.to_string());
+    for f in &figures {
+        let layers = f.layers().map_or("?".to_string(), |l| l.to_string());
+        let (platform, download, on_disk) = (
+            f.platform(),
+            bytes(f.compressed()),
+            on_disk_text(f.on_disk()),
+        );
         if w.markdown {
             w.line(&format!(
-                "| {} | {} | {} | {layers} |",
-                r.platform,
-                bytes(r.compressed),
-                on_disk_text(r)
+                "| {platform} | {download} | {on_disk} | {layers} |"
             ));
         } else {
             w.line(&format!(
-                "{}: download {}, on disk {}, {layers} layers",
-                r.platform,
-                bytes(r.compressed),
-                on_disk_text(r)
+                "{platform}: download {download}, on disk {on_disk}, {layers} layers"
             ));
         }
     }
-    let Some(main) = rows.first() else {
+    w.blank();
+    match main {
+        Figure::Table(row) => {
+            let distro = row.distro.map(|d| format!(" on {d}")).unwrap_or_default();
+            w.line(&format!(
+                "Build of {}{distro}. Data: docker-library/repo-info via the bundled table (builds up to {}); sizes change with every rebuild.",
+                row.date, table.snapshot
+            ));
+        }
+        Figure::Registry(_) => w.line(&format!(
+            "Data: {}. The download is the sum of the manifest's compressed layers; a manifest does not record the size on disk, so that is estimated from the download.",
+            main.source()
+        )),
+    }
+    let Some(image) = official else {
         return;
     };
-    w.blank();
-    let distro = main.distro.map(|d| format!(" on {d}")).unwrap_or_default();
-    w.line(&format!(
-        "Build of {}{distro}. Data: docker-library/repo-info via the bundled table (builds up to {}); sizes change with every rebuild.",
-        main.date, table.snapshot
-    ));
-    let smaller = table.smaller_variants(main);
+    let version_tag = found.as_ref().map_or(tag, |f| f.tag);
+    let smaller = table.smaller_variants(image, version_tag, main.compressed());
     if !smaller.is_empty() {
         w.blank();
         w.line(&format!(
             "Smaller variants of {} (download):",
-            base_images::version(found.tag)
+            base_images::version(version_tag)
         ));
         for r in smaller {
             let libc = if r.tag.contains("alpine") {
@@ -258,7 +265,55 @@ pub fn image_hover(w: &mut Writer, table: &Table, reference: &str, platform: Opt
                 "{} {}, {}{libc}",
                 w.code(&format!("{image}:{}", r.tag)),
                 bytes(r.compressed),
-                saving(r.compressed, main.compressed)
+                saving(r.compressed, main.compressed())
+            );
+            w.item(&item);
+        }
+    }
+}
+
+/// An image with no figure: why, what a registry look-up said, and the nearest known tags.
+fn unknown_image(
+    w: &mut Writer,
+    table: &Table,
+    registry: &RegistrySizes,
+    parsed: &ImageRef,
+    reference: &str,
+    platform: Option<&str>,
+) {
+    let lookup = registry.missing(parsed, platform);
+    let Some(image) = parsed.official() else {
+        w.heading(reference);
+        let full = w.code(&parsed.to_string());
+        w.line(&full);
+        w.blank();
+        w.line("Size unknown: the bundled table covers official Docker Hub images only.");
+        if let Some(lookup) = lookup {
+            w.line(&format!("Registry look-up: {lookup}"));
+        }
+        return;
+    };
+    let tag = parsed.tag_or_latest();
+    let name = format!("{image}:{tag}");
+    w.heading(&name);
+    w.line(&format!(
+        "Size unknown: {} is not in the bundled size table (builds up to {}; end-of-life tags are absent).",
+        w.code(&name),
+        table.snapshot
+    ));
+    if let Some(lookup) = lookup {
+        w.line(&format!("Registry look-up: {lookup}"));
+    }
+    let near = table.nearest(image, tag, 4);
+    if !near.is_empty() {
+        w.blank();
+        w.line("Nearest known tags:");
+        for r in near {
+            let item = format!(
+                "{} {} download, {} on disk",
+                w.code(&format!("{image}:{}", r.tag)),
+                bytes(r.compressed),
+                on_disk_text(r.on_disk())
             );
             w.item(&item);
         }
@@ -270,10 +325,63 @@ mod tests {
     use super::*;
 
     fn model_hover(text: &str, at: &str, markdown: bool) -> String {
+        hover_with(text, at, markdown, &RegistrySizes::default())
+    }
+
+    fn hover_with(text: &str, at: &str, markdown: bool, registry: &RegistrySizes) -> String {
         let tree = dockerlean_core::syntax::parse(text);
         let model = Model::build(text, &tree);
         let offset = text.rfind(at).unwrap();
-        hover(&model, None, offset, markdown).unwrap().1
+        hover(&model, None, registry, offset, markdown).unwrap().1
+    }
+
+    #[test]
+    fn registry_figures_say_where_they_come_from() {
+        use dockerlean_core::size::registry_sizes::{Lookup, RegistrySize};
+        let python = ImageRef::parse("python:3.9").unwrap();
+        let mut registry = RegistrySizes::default();
+        registry.insert(
+            &python,
+            "linux/amd64",
+            Lookup::Missing("looking up in docker.io…".into()),
+        );
+        let h = hover_with("FROM python:3.9\n", "python", true, &registry);
+        assert!(h.contains("Size unknown"), "{h}");
+        assert!(
+            h.contains("Registry look-up: looking up in docker.io…"),
+            "{h}"
+        );
+        assert!(h.contains("`python:3.10`"), "nearest tags still: {h}");
+        let size = RegistrySize {
+            registry: "docker.io".into(),
+            platform: "linux/amd64".into(),
+            compressed: 400_000_000,
+            layers: 7,
+            fetched: "2026-11-28".into(),
+        };
+        registry.insert(&python, "linux/amd64", Lookup::Found(size));
+        let h = hover_with("FROM python:3.9\n", "python", true, &registry);
+        assert!(
+            h.contains(
+                "| linux/amd64 | 400 MB | 800 MB–1.4 GB (estimated from the download: × 2.0–3.4) | 7 |"
+            ),
+            "{h}"
+        );
+        assert!(
+            h.contains("Data: registry docker.io, fetched 2026-11-28. The download is the sum"),
+            "{h}"
+        );
+        assert!(!h.contains("Size unknown"), "{h}");
+        let h = hover_with(
+            "FROM --platform=linux/arm64 python:3.9\n",
+            "python",
+            false,
+            &registry,
+        );
+        assert!(
+            h.contains("No data for linux/arm64/v8; showing linux/amd64."),
+            "{h}"
+        );
     }
 
     #[test]

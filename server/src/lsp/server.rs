@@ -31,25 +31,21 @@ use super::{convert, fix_all};
 pub struct Backend {
     client: Client,
     session: Arc<Session>,
+    publisher: Publisher,
+}
+
+/// Publishes diagnostics; shared with the task that refreshes what a registry look-up changed.
+#[derive(Clone)]
+struct Publisher {
+    client: Client,
+    session: Arc<Session>,
     /// Held from the "is this still the document's current version?" check through the send,
     /// so that no other publish (an older analysis finishing late, or the clearing on close)
     /// can slip in between and leave stale diagnostics on screen.
-    publishing: tokio::sync::Mutex<()>,
+    publishing: Arc<tokio::sync::Mutex<()>>,
 }
 
-impl Backend {
-    pub fn new(client: Client, session: Arc<Session>) -> Backend {
-        Backend {
-            client,
-            session,
-            publishing: tokio::sync::Mutex::new(()),
-        }
-    }
-
-    pub fn session(&self) -> &Session {
-        &self.session
-    }
-
+impl Publisher {
     /// Analyses `version` of `uri` off the message loop and publishes its diagnostics, unless
     /// the document has moved on meanwhile: the analysis scheduled for the newer version
     /// publishes instead.
@@ -61,7 +57,7 @@ impl Backend {
         let (task_document, task_uri) = (document.clone(), uri.clone());
         let analysed = tokio::task::spawn_blocking(move || {
             let (config, problems) = effective(&task_uri, &session.editor_settings);
-            let analysed = task_document.analysed(version)?;
+            let analysed = task_document.analysed(version, &session.registry.sizes())?;
             let findings = config.apply(analysed.findings.to_vec());
             let diagnostics: Vec<Diagnostic> = problems
                 .into_iter()
@@ -93,6 +89,56 @@ impl Backend {
         }
     }
 
+    /// Settings changed: every open document is analysed and published again.
+    async fn republish_all(&self) {
+        for (uri, version) in self.session.documents.versions() {
+            self.analyze_and_publish(uri, version).await;
+        }
+    }
+
+    /// A registry look-up ended: the lenses and hints the client shows are asked for again
+    /// (when it takes such requests) and the diagnostics republished (DKL302 states sizes).
+    async fn sizes_changed(&self) {
+        let negotiated = self.session.negotiated();
+        // Not awaited in line: a client slow to answer must not hold up the diagnostics.
+        if negotiated.code_lens_refresh {
+            let client = self.client.clone();
+            tokio::spawn(async move {
+                if let Err(err) = client.code_lens_refresh().await {
+                    eprintln!("dockerlean: workspace/codeLens/refresh failed: {err}");
+                }
+            });
+        }
+        if negotiated.inlay_hint_refresh {
+            let client = self.client.clone();
+            tokio::spawn(async move {
+                if let Err(err) = client.inlay_hint_refresh().await {
+                    eprintln!("dockerlean: workspace/inlayHint/refresh failed: {err}");
+                }
+            });
+        }
+        self.republish_all().await;
+    }
+}
+
+impl Backend {
+    pub fn new(client: Client, session: Arc<Session>) -> Backend {
+        let publisher = Publisher {
+            client: client.clone(),
+            session: session.clone(),
+            publishing: Arc::default(),
+        };
+        Backend {
+            client,
+            session,
+            publisher,
+        }
+    }
+
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
     /// Asks the client for the `dockerlean` settings, when it answers such requests.
     async fn pull_settings(&self) {
         if !self.session.pulls_configuration.load(Ordering::SeqCst) {
@@ -106,17 +152,18 @@ impl Backend {
             Ok(values) => {
                 let value = values.into_iter().next().unwrap_or_default();
                 self.session.editor_settings.set(&value);
-                self.session.sizes.update(&value);
+                self.session.update_editor_only(&value);
             }
             Err(err) => eprintln!("dockerlean: workspace/configuration failed: {err}"),
         }
     }
 
-    /// Settings changed: every open document is analysed and published again.
+    async fn analyze_and_publish(&self, uri: Uri, version: i32) {
+        self.publisher.analyze_and_publish(uri, version).await;
+    }
+
     async fn republish_all(&self) {
-        for (uri, version) in self.session.documents.versions() {
-            self.analyze_and_publish(uri, version).await;
-        }
+        self.publisher.republish_all().await;
     }
 }
 
@@ -145,6 +192,15 @@ impl LanguageServer for Backend {
             .workspace
             .as_ref()
             .and_then(|w| w.workspace_edit.as_ref());
+        let workspace = capabilities.workspace.as_ref();
+        let code_lens_refresh = workspace
+            .and_then(|w| w.code_lens.as_ref())
+            .and_then(|c| c.refresh_support)
+            .unwrap_or(false);
+        let inlay_hint_refresh = workspace
+            .and_then(|w| w.inlay_hint.as_ref())
+            .and_then(|c| c.refresh_support)
+            .unwrap_or(false);
         let create_files = workspace_edit.is_some_and(|e| {
             e.document_changes == Some(true)
                 && e.resource_operations
@@ -159,12 +215,14 @@ impl LanguageServer for Backend {
             .is_some_and(|formats| formats.contains(&MarkupKind::Markdown));
         self.session.sizes.set_markdown(markdown);
         if let Some(options) = &params.initialization_options {
-            self.session.sizes.update(options);
+            self.session.update_editor_only(options);
         }
         self.session.negotiate(Negotiated {
             encoding,
             related_information,
             create_files,
+            code_lens_refresh,
+            inlay_hint_refresh,
         });
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
@@ -206,6 +264,18 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
+        // Look-ups end on threads of their own; one task turns their ends into refreshes, a
+        // burst of them into one.
+        let changed = Arc::new(tokio::sync::Notify::new());
+        let notify = changed.clone();
+        self.session.registry.on_update(move || notify.notify_one());
+        let publisher = self.publisher.clone();
+        tokio::spawn(async move {
+            loop {
+                changed.notified().await;
+                publisher.sizes_changed().await;
+            }
+        });
         self.pull_settings().await;
         self.republish_all().await;
     }
@@ -235,7 +305,7 @@ impl LanguageServer for Backend {
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
-        let _publishing = self.publishing.lock().await;
+        let _publishing = self.publisher.publishing.lock().await;
         self.client
             .publish_diagnostics(params.text_document.uri, Vec::new(), None)
             .await;
@@ -249,7 +319,8 @@ impl LanguageServer for Backend {
         let session = self.session.clone();
         let actions = tokio::task::spawn_blocking(move || {
             let (config, _) = effective(&uri, &session.editor_settings);
-            code_actions(&document.analysed_current(), &params, &config, &session)
+            let analysed = document.analysed_current(&session.registry.sizes());
+            code_actions(&analysed, &params, &config, &session)
         })
         .await
         .map_err(|err| {

@@ -1,15 +1,17 @@
 //! State shared by the message-order layer and the request handlers.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use dockerlean_core::position::Encoding;
+use serde_json::Value;
 
-use super::config::EditorSettings;
+use super::config::{self, EditorSettings};
 use super::docs_link::DocsLinks;
 use super::documents::Documents;
 use super::size_settings::SizeSettings;
 use super::size_view::ContextCache;
+use crate::registry::{Cache, Lookups};
 
 /// What `initialize` settled with the client.
 #[derive(Clone, Copy, Debug)]
@@ -19,6 +21,10 @@ pub struct Negotiated {
     /// The client applies workspace edits that create files (`documentChanges` with
     /// `CreateFile`), which fixes adding a `.dockerignore` need.
     pub create_files: bool,
+    /// The client takes `workspace/codeLens/refresh` and `workspace/inlayHint/refresh`, sent
+    /// when a registry look-up brings a size.
+    pub code_lens_refresh: bool,
+    pub inlay_hint_refresh: bool,
 }
 
 pub struct Session {
@@ -29,6 +35,7 @@ pub struct Session {
     pub pulls_configuration: AtomicBool,
     pub sizes: SizeSettings,
     pub contexts: ContextCache,
+    pub registry: Arc<Lookups>,
     negotiated: OnceLock<Negotiated>,
     shutdown_requested: AtomicBool,
 }
@@ -42,6 +49,7 @@ impl Session {
             pulls_configuration: AtomicBool::new(false),
             sizes: SizeSettings::default(),
             contexts: ContextCache::default(),
+            registry: Arc::new(Lookups::new(Cache::user())),
             negotiated: OnceLock::new(),
             shutdown_requested: AtomicBool::new(false),
         }
@@ -59,7 +67,18 @@ impl Session {
             encoding: Encoding::Utf16,
             related_information: false,
             create_files: false,
+            code_lens_refresh: false,
+            inlay_hint_refresh: false,
         })
+    }
+
+    /// Takes the settings of a `dockerlean` section that only the language server reads: the
+    /// size features' switches and the registry look-ups.
+    pub fn update_editor_only(&self, settings: &Value) {
+        self.sizes.update(settings);
+        let mut registry = self.registry.settings();
+        registry.update(config::section(settings));
+        self.registry.set_settings(registry);
     }
 
     pub fn encoding(&self) -> Encoding {
@@ -100,6 +119,8 @@ pub mod test_support {
             encoding,
             related_information,
             create_files: true,
+            code_lens_refresh: false,
+            inlay_hint_refresh: false,
         });
         session
     }

@@ -46,8 +46,8 @@ pub async fn hover(session: &Arc<Session>, uri: Uri, pos: Position) -> Result<Op
     let answer = on_document(session, uri, move |doc, uri, session| {
         let at = offset(doc, pos, session);
         let markdown = session.sizes.markdown();
-        with_model(doc, uri, &session.contexts, true, |model, estimate| {
-            hover::hover(model, estimate, at, markdown).map(|(range, text)| Hover {
+        with_model(doc, uri, session, true, |model, estimate, registry| {
+            hover::hover(model, estimate, registry, at, markdown).map(|(range, text)| Hover {
                 contents: HoverContents::Markup(MarkupContent {
                     kind: if markdown {
                         MarkupKind::Markdown
@@ -71,7 +71,7 @@ pub async fn completion(
 ) -> Result<Option<CompletionResponse>> {
     let items = on_document(session, uri, move |doc, uri, session| {
         let at = offset(doc, pos, session);
-        with_model(doc, uri, &session.contexts, false, |model, _| {
+        with_model(doc, uri, session, false, |model, _, _| {
             let table = dockerlean_core::size::base_images::table();
             completion::complete(model, table, at)
                 .into_iter()
@@ -109,7 +109,7 @@ pub async fn inlay_hints(
     on_document(session, uri, move |doc, uri, session| {
         let rope = doc.file.rope();
         let within = convert::byte_range_clamped(rope, range, session.encoding());
-        with_model(doc, uri, &session.contexts, true, |model, estimate| {
+        with_model(doc, uri, session, true, |model, estimate, _| {
             let estimate = estimate.expect("asked for");
             inlay::hints(model, estimate, within)
                 .into_iter()
@@ -135,7 +135,7 @@ pub async fn code_lenses(session: &Arc<Session>, uri: Uri) -> Result<Option<Vec<
     }
     on_document(session, uri, move |doc, uri, session| {
         let rope = doc.file.rope();
-        with_model(doc, uri, &session.contexts, true, |model, estimate| {
+        with_model(doc, uri, session, true, |model, estimate, _| {
             let estimate = estimate.expect("asked for");
             code_lens::lenses(model, estimate)
                 .into_iter()

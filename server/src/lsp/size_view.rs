@@ -1,5 +1,6 @@
 //! What the size features (hover, completion, inlay hints, code lens) read from a document:
-//! its model and the size estimate, with the build context taken from the document's directory.
+//! its model and the size estimate, with the build context taken from the document's directory
+//! and the base-image sizes registry look-ups found.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -8,10 +9,12 @@ use std::time::{Duration, Instant};
 
 use dockerlean_core::size::context::{ContextFiles, Listing};
 use dockerlean_core::size::estimate::{estimate, ImageEstimate};
+use dockerlean_core::size::registry_sizes::{self, RegistrySizes};
 use dockerlean_core::Model;
 use tower_lsp_server::ls_types::Uri;
 
 use super::documents::Document;
+use super::session::Session;
 
 /// Build-context listings by directory, reused for a few seconds: hints, lenses and hovers
 /// arrive in bursts after each edit, and walking a large context for each would stall them.
@@ -42,23 +45,34 @@ impl ContextCache {
     }
 }
 
-/// Runs `f` over the document's model and its estimate (the context is only listed when
-/// `with_estimate` asks for it, since that walks the disk).
+/// Runs `f` over the document's model, its estimate and the registry sizes known (the context
+/// is only listed when `with_estimate` asks for it, since that walks the disk). With registry
+/// look-ups on, base images the table lacks are looked up in the background.
 pub fn with_model<T>(
     doc: &Document,
     uri: &Uri,
-    contexts: &ContextCache,
+    session: &Session,
     with_estimate: bool,
-    f: impl FnOnce(&Model, Option<&ImageEstimate>) -> T,
+    f: impl FnOnce(&Model, Option<&ImageEstimate>, &RegistrySizes) -> T,
 ) -> T {
     let text = doc.file.text();
     let model = Model::build(&text, doc.file.tree());
     if !with_estimate {
-        return f(&model, None);
+        return f(&model, None, &RegistrySizes::default());
     }
+    let wanted = if session.registry.settings().lookups {
+        registry_sizes::wanted(&model)
+    } else {
+        Vec::new()
+    };
+    let registry = session.registry.request(&wanted);
     let listing = uri
         .to_file_path()
-        .and_then(|path| path.parent().and_then(|dir| contexts.get(dir)));
-    let estimate = estimate(&model, listing.as_deref().map(|l| l as &dyn ContextFiles));
-    f(&model, Some(&estimate))
+        .and_then(|path| path.parent().and_then(|dir| session.contexts.get(dir)));
+    let estimate = estimate(
+        &model,
+        listing.as_deref().map(|l| l as &dyn ContextFiles),
+        &registry,
+    );
+    f(&model, Some(&estimate), &registry)
 }

@@ -50,7 +50,7 @@ impl<S> InOrderTextSync<S> {
             // Settings too, so that the requests after the notification see them.
             "workspace/didChangeConfiguration" => {
                 if let Some(settings) = request.params().and_then(|p| p.get("settings")) {
-                    self.session.sizes.update(settings);
+                    self.session.update_editor_only(settings);
                 }
             }
             _ => {}

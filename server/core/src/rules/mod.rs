@@ -37,7 +37,7 @@ mod pnpm_store;
 mod recursive_chown;
 mod remote_add_archive;
 mod sink;
-mod slim_base;
+pub(crate) mod slim_base;
 #[cfg(test)]
 mod testing;
 mod useradd_lastlog;

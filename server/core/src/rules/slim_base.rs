@@ -2,9 +2,12 @@
 
 use crate::finding::{Edit, Fix, Severity};
 use crate::model::{Base, Model};
-use crate::rules::images::{parse_ref, smaller_variant};
+use crate::rules::images::{parse_ref, smaller_variant, ImageRef};
 use crate::rules::{Fixtures, Rule, RuleMeta, Sink};
+use crate::size::figure::{self, Figure};
+use crate::size::registry_sizes::RegistrySizes;
 use crate::size::{self, format};
+use crate::syntax::words::Word;
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -65,19 +68,48 @@ but use musl libc: binary wheels and prebuilt programs made for glibc may not ru
     },
 };
 
-fn check(model: &Model, sink: &mut Sink) {
-    let Some(root) = model
+/// The image the final stage is built on, with the word it is written as and the smaller
+/// variant of its version.
+struct Suggestion<'m> {
+    reference: &'m str,
+    word: &'m Word,
+    image: ImageRef<'m>,
+    variant: String,
+}
+
+fn suggestion<'m>(model: &'m Model) -> Option<Suggestion<'m>> {
+    let root = model
         .stages
         .iter()
-        .find(|s| s.ships_layers && matches!(s.base, Base::Image(_)))
-    else {
-        return;
-    };
+        .find(|s| s.ships_layers && matches!(s.base, Base::Image(_)))?;
     let (Base::Image(reference), Some(word)) = (&root.base, &root.image) else {
-        return;
+        return None;
     };
     let image = parse_ref(reference);
-    let Some(variant) = smaller_variant(&image) else {
+    let variant = smaller_variant(&image)?;
+    Some(Suggestion {
+        reference,
+        word,
+        image,
+        variant,
+    })
+}
+
+/// The smaller variant this rule would suggest (`python:3.12-slim`), whose size a registry may
+/// be asked for.
+pub(crate) fn smaller_reference(model: &Model) -> Option<String> {
+    let s = suggestion(model)?;
+    Some(format!("{}:{}", s.image.repo, s.variant))
+}
+
+fn check(model: &Model, sink: &mut Sink) {
+    let Some(Suggestion {
+        reference,
+        word,
+        image,
+        variant,
+    }) = suggestion(model)
+    else {
         return;
     };
     let jre = variant.contains("jre");
@@ -102,7 +134,8 @@ fn check(model: &Model, sink: &mut Sink) {
     } else {
         ""
     };
-    let saving = table_saving(image.repo, tag, &variant).unwrap_or_default();
+    let saving =
+        known_saving(&sink.environment().registry, image.repo, tag, &variant).unwrap_or_default();
     sink.report(
         word.range.clone(),
         format!(
@@ -114,17 +147,30 @@ fn check(model: &Model, sink: &mut Sink) {
 }
 
 /// ` (linux/amd64 download ≈ 411 MB → 43 MB, −90 %, official images as of DATE)` when the
-/// embedded size table knows both tags.
-fn table_saving(repo: &str, tag: &str, variant: &str) -> Option<String> {
+/// embedded size table (or a registry look-up) knows both tags.
+fn known_saving(registry: &RegistrySizes, repo: &str, tag: &str, variant: &str) -> Option<String> {
     let table = size::base_images::table();
-    let large = table.find(repo, tag)?.amd64()?.compressed;
-    let small = table.find(repo, variant)?.amd64()?.compressed;
+    let amd64 = |tag: &str| {
+        let reference = size::image_ref::ImageRef::parse(&format!("{repo}:{tag}")).ok()?;
+        figure::find(table, registry, &reference, Some("linux/amd64"))
+            .filter(|f| f.platform() == "linux/amd64")
+    };
+    let (large, small) = (amd64(tag)?, amd64(variant)?);
+    let source = |f: &Figure| match f {
+        Figure::Table(_) => format!("official images as of {}", table.snapshot),
+        Figure::Registry(_) => f.source(),
+    };
+    let (large_source, small_source) = (source(&large), source(&small));
+    let sources = if large_source == small_source {
+        large_source
+    } else {
+        format!("{large_source} and {small_source}")
+    };
     Some(format!(
-        " (linux/amd64 download ≈ {} → {}, {}, official images as of {})",
-        format::bytes(large),
-        format::bytes(small),
-        format::saving(small, large),
-        table.snapshot
+        " (linux/amd64 download ≈ {} → {}, {}, {sources})",
+        format::bytes(large.compressed()),
+        format::bytes(small.compressed()),
+        format::saving(small.compressed(), large.compressed()),
     ))
 }
 
@@ -150,5 +196,39 @@ mod tests {
             "{}",
             slim.message
         );
+    }
+
+    #[test]
+    fn registry_figures_give_the_saving_of_tags_the_table_lacks() {
+        use crate::size::image_ref::ImageRef;
+        use crate::size::registry_sizes::{Lookup, RegistrySize, RegistrySizes};
+        let mut registry = RegistrySizes::default();
+        for (tag, compressed) in [("3.9", 400_000_000), ("3.9-slim", 40_000_000)] {
+            let reference = ImageRef::parse(&format!("python:{tag}")).unwrap();
+            let size = RegistrySize {
+                registry: "docker.io".into(),
+                platform: "linux/amd64".into(),
+                compressed,
+                layers: 4,
+                fetched: "2026-11-28".into(),
+            };
+            registry.insert(&reference, "linux/amd64", Lookup::Found(size));
+        }
+        let environment = crate::Environment {
+            registry: registry.into(),
+            ..crate::Environment::default()
+        };
+        let findings = crate::analyze_str_with("FROM python:3.9\n", &environment).findings;
+        let slim = findings.iter().find(|f| f.code() == "DKL302").unwrap();
+        assert!(
+            slim.message.contains(
+                "python:3.9-slim (linux/amd64 download ≈ 400 MB → 40 MB, −90 %, registry docker.io, fetched 2026-11-28)"
+            ),
+            "{}",
+            slim.message
+        );
+        let without = crate::analyze_str("FROM python:3.9\n").findings;
+        let slim = without.iter().find(|f| f.code() == "DKL302").unwrap();
+        assert!(!slim.message.contains("download"), "{}", slim.message);
     }
 }

@@ -34,6 +34,17 @@ pub enum OnDisk {
 }
 
 impl OnDisk {
+    /// The range the median ratio of the table's rows puts around a download size.
+    pub fn from_download(compressed: u64) -> OnDisk {
+        let (low, typical, high) = ON_DISK_PER_DOWNLOAD;
+        let scale = |f: f64| (compressed as f64 * f) as u64;
+        OnDisk::Estimated {
+            low: scale(low),
+            typical: scale(typical),
+            high: scale(high),
+        }
+    }
+
     pub fn typical(self) -> u64 {
         match self {
             OnDisk::Recorded { bytes, .. } => bytes,
@@ -46,15 +57,7 @@ impl Row {
     pub fn on_disk(&self) -> OnDisk {
         match self.uncompressed {
             Some((bytes, error)) => OnDisk::Recorded { bytes, error },
-            None => {
-                let (low, typical, high) = ON_DISK_PER_DOWNLOAD;
-                let scale = |f: f64| (self.compressed as f64 * f) as u64;
-                OnDisk::Estimated {
-                    low: scale(low),
-                    typical: scale(typical),
-                    high: scale(high),
-                }
-            }
+            None => OnDisk::from_download(self.compressed),
         }
     }
 }
@@ -206,14 +209,15 @@ impl Table {
         tags
     }
 
-    /// Other variants of the same version of `image:tag` that download less, smallest first.
-    pub fn smaller_variants(&self, row: &Row) -> Vec<&Row> {
-        let wanted = version(row.tag);
+    /// Other variants of the same version of `image:tag` that download less than
+    /// `compressed`, smallest first.
+    pub fn smaller_variants(&self, image: &str, tag: &str, compressed: u64) -> Vec<&Row> {
+        let wanted = version(tag);
         let mut smaller: Vec<&Row> = self
-            .tags(row.image)
+            .tags(image)
             .into_iter()
-            .filter(|r| r.tag != row.tag && version(r.tag) == wanted)
-            .filter(|r| r.compressed < row.compressed)
+            .filter(|r| r.tag != tag && version(r.tag) == wanted)
+            .filter(|r| r.compressed < compressed)
             .collect();
         smaller.sort_by_key(|r| r.compressed);
         smaller
@@ -283,7 +287,11 @@ mod tests {
     fn variants_and_neighbours() {
         let t = table();
         let full = t.find("python", "3.12").unwrap().amd64().unwrap();
-        let smaller: Vec<&str> = t.smaller_variants(full).iter().map(|r| r.tag).collect();
+        let smaller: Vec<&str> = t
+            .smaller_variants(full.image, full.tag, full.compressed)
+            .iter()
+            .map(|r| r.tag)
+            .collect();
         assert_eq!(
             smaller[..3],
             ["3.12-alpine", "3.12-slim", "3.12-slim-bookworm"]

@@ -7,7 +7,9 @@ use crate::rules::commands::{apt_operation, is_apt, removes, APT_VALUE_OPTIONS};
 use crate::size::base_images::{self, OnDisk, Row};
 use crate::size::context::{self, ContextFiles};
 use crate::size::debian::{self, History, PackageId};
+use crate::size::figure::{self, Figure};
 use crate::size::image_ref::ImageRef;
+use crate::size::registry_sizes::RegistrySizes;
 
 /// How far a number can be trusted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
@@ -153,8 +155,8 @@ pub enum BaseInfo {
     Stage(usize),
     Image {
         reference: String,
-        row: Option<Row>,
-        /// Why there is no row.
+        figure: Option<Figure>,
+        /// Why there is no figure.
         missing: Option<String>,
     },
 }
@@ -347,7 +349,7 @@ pub fn recommends_costs(
     model: &Model,
     wanted: &[bool],
 ) -> std::collections::HashMap<std::ops::Range<usize>, (u64, usize, Confidence)> {
-    let e = estimate_stages(model, None, wanted);
+    let e = estimate_stages(model, None, &RegistrySizes::default(), wanted);
     e.instructions
         .iter()
         .flat_map(|i| {
@@ -360,9 +362,14 @@ pub fn recommends_costs(
 }
 
 /// Estimates every instruction, stage and the final image. `context` is the build context, or
-/// `None` when it is not known (COPY / ADD from it are then unknown).
-pub fn estimate(model: &Model, context: Option<&dyn ContextFiles>) -> ImageEstimate {
-    estimate_stages(model, context, &vec![true; model.stages.len()])
+/// `None` when it is not known (COPY / ADD from it are then unknown); `registry` has the sizes
+/// of base images that are not in the table, where a shell looked them up.
+pub fn estimate(
+    model: &Model,
+    context: Option<&dyn ContextFiles>,
+    registry: &RegistrySizes,
+) -> ImageEstimate {
+    estimate_stages(model, context, registry, &vec![true; model.stages.len()])
 }
 
 /// [`estimate`] of the `wanted` stages and the stages they are built on; the others are left
@@ -370,6 +377,7 @@ pub fn estimate(model: &Model, context: Option<&dyn ContextFiles>) -> ImageEstim
 fn estimate_stages(
     model: &Model,
     context: Option<&dyn ContextFiles>,
+    registry: &RegistrySizes,
     wanted: &[bool],
 ) -> ImageEstimate {
     let mut wanted = wanted.to_vec();
@@ -413,7 +421,7 @@ fn estimate_stages(
                     .flag("platform")
                     .and_then(|f| f.value.as_deref())
                     .filter(|p| !p.contains('$'));
-                image_base(table, reference, platform)
+                image_base(table, registry, reference, platform)
             }
         };
         let mut layers = Amount::nothing();
@@ -448,15 +456,17 @@ fn estimate_stages(
     }
 }
 
-/// The base image's size for `platform` (a literal `--platform`), else for linux/amd64.
+/// The base image's size for `platform` (a literal `--platform`), else for linux/amd64: the
+/// table's, else a registry look-up's.
 fn image_base(
     table: &base_images::Table,
+    registry: &RegistrySizes,
     reference: &str,
     platform: Option<&str>,
 ) -> (BaseInfo, Amount, Option<BaseSet>) {
-    let info = |row: Option<Row>, missing: Option<String>| BaseInfo::Image {
+    let info = |figure: Option<Figure>, missing: Option<String>| BaseInfo::Image {
         reference: reference.to_string(),
-        row,
+        figure,
         missing,
     };
     let parsed = match ImageRef::parse(reference) {
@@ -470,44 +480,52 @@ fn image_base(
         }
     };
     let tag = parsed.tag_or_latest().to_string();
-    let Some(image) = parsed.official() else {
-        let why = format!("{reference} is not an official Docker Hub image: no size data");
-        return (info(None, Some(why.clone())), Amount::unknown(why), None);
-    };
-    let found = table.find(image, &tag).and_then(|f| {
-        platform
-            .and_then(|p| f.platform(p))
-            .or_else(|| f.amd64())
-            .cloned()
-    });
-    let Some(row) = found else {
-        let why = format!(
-            "{image}:{tag} is not in the size table (snapshot {})",
-            table.snapshot
-        );
-        let set = (tag.contains("bookworm")).then(|| base_set(image, &tag, Some("bookworm")));
+    let official = parsed.official();
+    let name = official.map_or(reference.to_string(), |image| format!("{image}:{tag}"));
+    let Some(figure) = figure::find(table, registry, &parsed, platform) else {
+        let mut why = match official {
+            Some(_) => format!(
+                "{name} is not in the size table (snapshot {})",
+                table.snapshot
+            ),
+            None => format!("{reference} is not an official Docker Hub image: no size data"),
+        };
+        if let Some(lookup) = registry.missing(&parsed, platform) {
+            why.push_str(&format!("; registry look-up: {lookup}"));
+        }
+        let set = official
+            .filter(|_| tag.contains("bookworm"))
+            .map(|image| base_set(image, &tag, Some("bookworm")));
         return (info(None, Some(why.clone())), Amount::unknown(why), set);
     };
-    let amount = match row.on_disk() {
+    let (platform, source) = (figure.platform(), figure.source());
+    let amount = match figure.on_disk() {
         OnDisk::Recorded { bytes, .. } => Amount::known(
             bytes,
             Confidence::Approximate,
-            format!(
-                "{image}:{tag} on disk ({}, build of {})",
-                row.platform, row.date
-            ),
+            format!("{name} on disk ({platform}, {source})"),
         ),
         OnDisk::Estimated { typical, .. } => Amount::known(
             typical,
             Confidence::Approximate,
             format!(
-                "{image}:{tag} on disk estimated as 2.7 × its {} download ({}, build of {})",
-                crate::size::format::bytes(row.compressed),
-                row.platform,
-                row.date
+                "{name} on disk estimated as 2.7 × its {} download ({platform}, {source})",
+                crate::size::format::bytes(figure.compressed()),
             ),
         ),
     };
+    // Only the table says what a base is built on; a registry figure is a size and no more.
+    let set = match (&figure, official) {
+        (Figure::Table(row), Some(image)) => debian_set(image, &tag, row),
+        _ => official
+            .filter(|_| tag.contains("bookworm"))
+            .map(|image| base_set(image, &tag, Some("bookworm"))),
+    };
+    (info(Some(figure), None), amount, set)
+}
+
+/// The Debian packages a table row's image has, unless it is built on something else.
+fn debian_set(image: &str, tag: &str, row: &Row) -> Option<BaseSet> {
     let debian_like = !matches!(row.distro, Some("alpine" | "noble" | "jammy"))
         && ![
             "alpine",
@@ -520,15 +538,14 @@ fn image_base(
             "ubuntu",
         ]
         .contains(&image);
-    let set = debian_like.then(|| {
-        let mut set = base_set(image, &tag, row.distro);
+    debian_like.then(|| {
+        let mut set = base_set(image, tag, row.distro);
         if row.platform != "linux/amd64" {
             set.confidence = set.confidence.max(Confidence::Rough);
             set.note.push_str("; package sizes are amd64's");
         }
         set
-    });
-    (info(Some(row.clone()), None), amount, set)
+    })
 }
 
 fn run_amount(
@@ -685,11 +702,12 @@ fn copy_amount(instr: &Instruction, context: Option<&dyn ContextFiles>) -> Amoun
 mod tests {
     use super::*;
     use crate::size::context::Listing;
+    use crate::size::registry_sizes::{Lookup, RegistrySize};
 
     fn estimate_str(text: &str, context: Option<&dyn ContextFiles>) -> ImageEstimate {
         let tree = crate::syntax::parse(text);
         let model = Model::build(text, &tree);
-        estimate(&model, context)
+        estimate(&model, context, &RegistrySizes::default())
     }
 
     #[test]
@@ -753,13 +771,62 @@ mod tests {
     #[test]
     fn the_platform_flag_picks_the_row() {
         let e = estimate_str("FROM --platform=linux/arm64 alpine:3.23\n", None);
-        let BaseInfo::Image { row: Some(row), .. } = &e.stages[0].base else {
+        let BaseInfo::Image {
+            figure: Some(figure),
+            ..
+        } = &e.stages[0].base
+        else {
             panic!("alpine:3.23 is in the table");
         };
-        assert_eq!(row.platform, "linux/arm64/v8");
+        assert_eq!(figure.platform(), "linux/arm64/v8");
         assert!(e.stages[0].base_amount.notes[0].contains("linux/arm64/v8"));
         let e = estimate_str("FROM --platform=$BUILDPLATFORM alpine:3.23\n", None);
         assert!(e.stages[0].base_amount.notes[0].contains("linux/amd64"));
+    }
+
+    #[test]
+    fn registry_figures_stand_in_for_tags_the_table_lacks() {
+        let text = "FROM python:3.9\nRUN apt-get update && apt-get install -y curl\n";
+        let tree = crate::syntax::parse(text);
+        let model = Model::build(text, &tree);
+        let reference = ImageRef::parse("python:3.9").unwrap();
+        let mut registry = RegistrySizes::default();
+        registry.insert(
+            &reference,
+            "linux/amd64",
+            Lookup::Missing("looking up in docker.io…".into()),
+        );
+        let e = estimate(&model, None, &registry);
+        assert_eq!(e.stages[0].base_amount.bytes, None);
+        assert!(
+            e.stages[0].base_amount.notes[0]
+                .ends_with("; registry look-up: looking up in docker.io…"),
+            "{:?}",
+            e.stages[0].base_amount.notes
+        );
+        let size = RegistrySize {
+            registry: "docker.io".into(),
+            platform: "linux/amd64".into(),
+            compressed: 400_000_000,
+            layers: 7,
+            fetched: "2026-11-28".into(),
+        };
+        registry.insert(&reference, "linux/amd64", Lookup::Found(size));
+        let e = estimate(&model, None, &registry);
+        let base = &e.stages[0].base_amount;
+        assert_eq!(base.bytes, Some(1_080_000_000));
+        assert_eq!(base.confidence, Confidence::Approximate);
+        assert_eq!(
+            base.notes,
+            ["python:3.9 on disk estimated as 2.7 × its 400 MB download (linux/amd64, registry docker.io, fetched 2026-11-28)"]
+        );
+        // A size says nothing about the packages inside: apt stays unknown, as without it.
+        let run = &e.instructions[0].amount;
+        assert!(run.incomplete, "{run:?}");
+        assert!(run
+            .notes
+            .iter()
+            .any(|n| n.contains("no Debian package data")));
     }
 
     #[test]
