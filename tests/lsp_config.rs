@@ -152,6 +152,36 @@ fn fix_all_applies_every_fix_in_one_edit() {
     assert!(client.shutdown_and_exit().success());
 }
 
+/// A client that resolves edits gets the fix-all without its edit (computing it costs several
+/// analyses) and asks for it once chosen; for a version that has moved on, no edit comes.
+#[test]
+fn fix_all_is_computed_when_resolved() {
+    let text = "FROM python:3.12-slim\nRUN pip install flask\n";
+    let mut client = start("fix_all_resolve");
+    let capabilities = json!({ "textDocument": { "codeAction": {
+        "resolveSupport": { "properties": ["edit"] } } } });
+    let result = client.initialize(capabilities);
+    assert_eq!(result["capabilities"]["codeActionProvider"]["resolveProvider"], true);
+    client.did_open(URI, 1, text);
+    client.diagnostics(URI, 1);
+    let actions = code_actions(&mut client, URI, 0, Some(&["source.fixAll"]));
+    let [action] = &actions[..] else {
+        panic!("one fix-all action: {actions:?}")
+    };
+    assert!(action.get("edit").is_none(), "{action}");
+    let resolved = client.request("codeAction/resolve", action.clone());
+    assert_eq!(
+        apply_text_edits(text, edits(&resolved["result"], URI)),
+        "FROM python:3.12-slim\nRUN pip install --no-cache-dir flask\n"
+    );
+
+    client.did_change(URI, 2, json!([{ "text": "FROM python:3.12-slim\nRUN pip install x\n" }]));
+    client.diagnostics(URI, 2);
+    let stale = client.request("codeAction/resolve", action.clone());
+    assert!(stale["result"].get("edit").is_none(), "{stale}");
+    assert!(client.shutdown_and_exit().success());
+}
+
 #[test]
 fn every_finding_can_be_ignored_for_its_instruction() {
     let text = "FROM python:3.12-slim\n  # dockerlean ignore=DKL102\n  RUN pip install flask\n";

@@ -43,9 +43,17 @@ pub fn code_actions(
             session,
         ));
     }
-    // Fixing all runs the analysis pass after pass: only when there is something to fix.
-    if wanted(only, &fix_all::kind()) && findings.iter().any(|f| f.fix.is_some()) {
-        actions.extend(fix_all::action(rope, uri, config, session).map(Into::into));
+    // Fixing all runs the analysis pass after pass: only when there is something to fix,
+    // and only once chosen when the client resolves edits.
+    let fixable = findings
+        .iter()
+        .any(|f| f.fix.as_ref().is_some_and(|fix| fix.is_safe()));
+    if wanted(only, &fix_all::kind()) && fixable {
+        if session.negotiated().resolves_edits {
+            actions.push(fix_all::unresolved(uri, version).into());
+        } else {
+            actions.extend(fix_all::action(rope, uri, config, session).map(Into::into));
+        }
     }
     if wanted(only, &CodeActionKind::REFACTOR_REWRITE) {
         actions.extend(refactor::split_stages_action(&model, rope, uri, session).map(Into::into));

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::{
-    CodeActionKind, CodeActionOptions, CodeActionParams, CodeActionProviderCapability,
+    CodeAction, CodeActionKind, CodeActionOptions, CodeActionParams, CodeActionProviderCapability,
     CodeActionResponse, ConfigurationItem, Diagnostic, DidChangeConfigurationParams,
     DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
     InitializeParams, InitializeResult, InitializedParams, ResourceOperationKind,
@@ -207,6 +207,12 @@ impl LanguageServer for Backend {
                     .as_ref()
                     .is_some_and(|ops| ops.contains(&ResourceOperationKind::Create))
         });
+        let resolves_edits = capabilities
+            .text_document
+            .as_ref()
+            .and_then(|t| t.code_action.as_ref())
+            .and_then(|c| c.resolve_support.as_ref())
+            .is_some_and(|r| r.properties.iter().any(|p| p == "edit"));
         let markdown = capabilities
             .text_document
             .as_ref()
@@ -223,6 +229,7 @@ impl LanguageServer for Backend {
             create_files,
             code_lens_refresh,
             inlay_hint_refresh,
+            resolves_edits,
         });
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
@@ -241,6 +248,7 @@ impl LanguageServer for Backend {
                             CodeActionKind::REFACTOR_REWRITE,
                             fix_all::kind(),
                         ]),
+                        resolve_provider: Some(true),
                         ..CodeActionOptions::default()
                     },
                 )),
@@ -309,6 +317,30 @@ impl LanguageServer for Backend {
         self.client
             .publish_diagnostics(params.text_document.uri, Vec::new(), None)
             .await;
+    }
+
+    /// Fills in the edit of a fix-all offered without one.
+    async fn code_action_resolve(&self, action: CodeAction) -> Result<CodeAction> {
+        let Some(uri) = fix_all::pending_document(&action) else {
+            return Ok(action);
+        };
+        let Some(document) = self.session.documents.get(&uri) else {
+            return Ok(action);
+        };
+        let session = self.session.clone();
+        tokio::task::spawn_blocking(move || {
+            let (config, _) = effective(&uri, &session.editor_settings);
+            let (rope, version) = {
+                let doc = document.lock();
+                (doc.file.rope().clone(), doc.version)
+            };
+            fix_all::resolve(action, &rope, version, &uri, &config, &session)
+        })
+        .await
+        .map_err(|err| {
+            eprintln!("dockerlean: resolving a code action failed: {err}");
+            Error::internal_error()
+        })
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {

@@ -25,6 +25,9 @@ pub struct Negotiated {
     /// when a registry look-up brings a size.
     pub code_lens_refresh: bool,
     pub inlay_hint_refresh: bool,
+    /// The client fills in a code action's `edit` through `codeAction/resolve`, so costly
+    /// edits (fix all) are computed only when chosen.
+    pub resolves_edits: bool,
 }
 
 pub struct Session {
@@ -68,6 +71,7 @@ impl Session {
             related_information: false,
             create_files: false,
             code_lens_refresh: false,
+            resolves_edits: false,
             inlay_hint_refresh: false,
         })
     }

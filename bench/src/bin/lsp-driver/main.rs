@@ -124,11 +124,15 @@ fn spawn(cmd: &[String]) -> (LspClient, PathBuf) {
 }
 
 /// What an editor announces: UTF-16 positions, versioned diagnostics, no configuration pull.
+/// What VS Code announces, as far as the measured requests are concerned.
 fn capabilities() -> Value {
     json!({ "textDocument": {
         "publishDiagnostics": { "relatedInformation": true, "versionSupport": true },
         "hover": { "contentFormat": ["markdown", "plaintext"] },
-        "codeAction": { "codeActionLiteralSupport": { "codeActionKind": { "valueSet": ["quickfix"] } } }
+        "codeAction": {
+            "codeActionLiteralSupport": { "codeActionKind": { "valueSet": ["quickfix"] } },
+            "resolveSupport": { "properties": ["edit"] }
+        }
     } })
 }
 
