@@ -161,7 +161,10 @@ fn fix_all_is_computed_when_resolved() {
     let capabilities = json!({ "textDocument": { "codeAction": {
         "resolveSupport": { "properties": ["edit"] } } } });
     let result = client.initialize(capabilities);
-    assert_eq!(result["capabilities"]["codeActionProvider"]["resolveProvider"], true);
+    assert_eq!(
+        result["capabilities"]["codeActionProvider"]["resolveProvider"],
+        true
+    );
     client.did_open(URI, 1, text);
     client.diagnostics(URI, 1);
     let actions = code_actions(&mut client, URI, 0, Some(&["source.fixAll"]));
@@ -175,7 +178,11 @@ fn fix_all_is_computed_when_resolved() {
         "FROM python:3.12-slim\nRUN pip install --no-cache-dir flask\n"
     );
 
-    client.did_change(URI, 2, json!([{ "text": "FROM python:3.12-slim\nRUN pip install x\n" }]));
+    client.did_change(
+        URI,
+        2,
+        json!([{ "text": "FROM python:3.12-slim\nRUN pip install x\n" }]),
+    );
     client.diagnostics(URI, 2);
     let stale = client.request("codeAction/resolve", action.clone());
     assert!(stale["result"].get("edit").is_none(), "{stale}");

@@ -1,6 +1,6 @@
 //! Analysis of successive versions of one document (the language server's case), reusing what
-//! an edit did not touch: RUN scripts by their text ([`ScriptCache`]) and the findings of every
-//! stage whose inputs did not change. The findings are exactly those of a fresh analysis of the
+//! an edit did not touch: the model of every stage whose text did not change and RUN scripts by
+//! their text ([`ModelCache`]), and the findings of every stage whose inputs did not change. The findings are exactly those of a fresh analysis of the
 //! same text; `tests/incremental_analysis.rs` and the `edits` fuzz target hold it to that.
 //!
 //! A stage's findings depend on its own text, on the stages it reads (its base and the sources
@@ -17,13 +17,13 @@ use std::ops::Range;
 
 use crate::environment::Environment;
 use crate::finding::Finding;
-use crate::model::{stage, Model, ScriptCache};
+use crate::model::{stage, Model, ModelCache};
 use crate::syntax::logical::physical_line;
 use crate::Analysis;
 
 #[derive(Default)]
 pub struct Analyzer {
-    scripts: ScriptCache,
+    model: ModelCache,
     /// The environment the cached findings were made in; another one invalidates them all.
     environment: Option<Environment>,
     /// Findings of the last analysis by stage key, with where that stage's text was.
@@ -49,7 +49,7 @@ impl Analyzer {
         tree: &tree_sitter::Tree,
         environment: &Environment,
     ) -> Analysis {
-        let model = Model::build_cached(text, tree, &mut self.scripts);
+        let model = Model::build_cached(text, tree, &mut self.model);
         if self.environment.as_ref() != Some(environment) {
             self.stages.clear();
             self.environment = Some(environment.clone());
@@ -79,12 +79,19 @@ impl Analyzer {
             findings
         };
         self.remember(&keys, &spans, &findings);
-        crate::finish(&model, findings)
+        let analysis = crate::finish(&model, findings);
+        model.keep(&mut self.model);
+        analysis
     }
 
     /// How many RUN scripts the last analysis read; the others were reused.
     pub fn scripts_read(&self) -> usize {
-        self.scripts.last_read()
+        self.model.scripts_read()
+    }
+
+    /// How many stage-sized spans of the text the last analysis read; the others were reused.
+    pub fn spans_read(&self) -> usize {
+        self.model.spans_read()
     }
 
     /// How many stages the last analysis ran the rules on; the others kept their findings.

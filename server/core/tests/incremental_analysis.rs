@@ -77,6 +77,9 @@ fn an_edit_in_one_stage_reanalyses_that_stage_only() {
     file.edit(at..at, "wget ");
     let findings = analyzer.analyze(&file).findings;
     assert_eq!(analyzer.stages_analysed(), 1);
+    // Only that stage's text is read again: the others keep their instructions.
+    assert_eq!(analyzer.spans_read(), 1);
+    assert_eq!(analyzer.scripts_read(), 1);
     assert_eq!(
         summary(&findings),
         summary(&analyze_str(&file.text()).findings)

@@ -299,6 +299,7 @@ mod tests {
             create_files: false,
             code_lens_refresh: false,
             inlay_hint_refresh: false,
+            resolves_edits: false,
         });
         let findings = [creating_finding()];
         let actions = quick_fixes(

@@ -125,6 +125,7 @@ pub mod test_support {
             create_files: true,
             code_lens_refresh: false,
             inlay_hint_refresh: false,
+            resolves_edits: false,
         });
         session
     }

@@ -139,6 +139,32 @@ impl Instruction {
         }
     }
 
+    /// Moves the instruction from `from` to `to`: its text is the same there (see
+    /// [`crate::model::ModelCache`]), so only the offsets change.
+    pub(crate) fn move_offsets(&mut self, from: usize, to: usize) {
+        let at = |offset: &mut usize| *offset = *offset - from + to;
+        let range = |r: &mut Range<usize>| {
+            at(&mut r.start);
+            at(&mut r.end);
+        };
+        let line = &mut self.line;
+        range(&mut line.range);
+        range(&mut line.keyword);
+        range(&mut line.body);
+        line.skipped.iter_mut().for_each(range);
+        line.continuations.iter_mut().for_each(range);
+        for h in &mut line.heredocs {
+            range(&mut h.marker);
+            range(&mut h.content);
+            h.terminator.iter_mut().for_each(range);
+        }
+        self.flags.iter_mut().for_each(|f| range(&mut f.range));
+        self.args.iter_mut().for_each(|w| range(&mut w.range));
+        if let Some(script) = self.script.take() {
+            self.script = Some(script.moved(from, to));
+        }
+    }
+
     pub fn keyword<'t>(&self, text: &'t str) -> &'t str {
         &text[self.line.keyword.clone()]
     }

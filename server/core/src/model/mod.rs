@@ -1,6 +1,7 @@
 //! The stage / instruction / shell model the rules read.
 
 pub mod instruction;
+pub mod model_cache;
 pub mod mounts;
 pub mod script_cache;
 pub mod shell;
@@ -11,13 +12,14 @@ use std::ops::Range;
 use tree_sitter::Tree;
 
 pub use instruction::{Flag, Instruction, Kind};
+pub use model_cache::ModelCache;
 pub use mounts::Mount;
 pub use script_cache::ScriptCache;
 pub use shell::{Command, Script};
 pub use stage::{Base, Stage};
 
 use crate::syntax::directives::Directives;
-use crate::syntax::segment::segment;
+use crate::syntax::segment::{segment, Segments};
 
 pub struct Model<'a> {
     pub text: &'a str,
@@ -35,19 +37,29 @@ impl<'a> Model<'a> {
         Model::build_with(text, tree, None)
     }
 
-    /// [`Model::build`] for the next version of a document: RUN scripts whose text did not
-    /// change since the previous build with `cache` are reused instead of read again.
-    pub fn build_cached(text: &'a str, tree: &Tree, cache: &mut ScriptCache) -> Model<'a> {
-        let model = Model::build_with(text, tree, Some(&mut *cache));
-        cache.finish();
-        model
+    /// [`Model::build`] for the next version of a document: the stages whose text did not
+    /// change since the previous build with `cache` are reused, and RUN scripts whose text did
+    /// not change are not read again. Give the model back with [`Model::keep`].
+    pub fn build_cached(text: &'a str, tree: &Tree, cache: &mut ModelCache) -> Model<'a> {
+        let directives = Directives::parse(text);
+        if directives.escape != model_cache::ESCAPE {
+            let model = Model::build_with(text, tree, Some(&mut cache.scripts));
+            cache.forget();
+            return model;
+        }
+        let read = cache.read(text, tree);
+        Model::assemble(text, directives, read.instructions, read.segments)
+    }
+
+    /// Ends a [`Model::build_cached`]: what the next build can reuse goes back to `cache`.
+    pub fn keep(self, cache: &mut ModelCache) {
+        cache.keep(self.text, self.instructions, self.comments, self.recovered);
     }
 
     fn build_with(text: &'a str, tree: &Tree, mut cache: Option<&mut ScriptCache>) -> Model<'a> {
         let directives = Directives::parse(text);
-        let segments = segment(text, tree, directives.escape);
-        let mut instructions: Vec<Instruction> = segments
-            .lines
+        let mut segments = segment(text, tree, directives.escape);
+        let mut instructions: Vec<Instruction> = std::mem::take(&mut segments.lines)
             .into_iter()
             .map(|line| Instruction::parse(text, line, directives.escape))
             .collect();
@@ -57,6 +69,15 @@ impl<'a> Model<'a> {
                 None => shell::run_script(text, instr),
             });
         }
+        Model::assemble(text, directives, instructions, segments)
+    }
+
+    fn assemble(
+        text: &'a str,
+        directives: Directives,
+        mut instructions: Vec<Instruction>,
+        segments: Segments,
+    ) -> Model<'a> {
         let stages = stage::build_stages(&mut instructions);
         Model {
             text,

@@ -9,6 +9,7 @@ use crate::queries;
 
 use crate::syntax::logical::{physical_line, scan, scan_instruction, LogicalLine};
 
+#[derive(Default)]
 pub struct Segments {
     pub lines: Vec<LogicalLine>,
     /// Top-level comment lines (`#` to the end of the line).
@@ -18,11 +19,7 @@ pub struct Segments {
 }
 
 pub fn segment(text: &str, tree: &Tree, escape: u8) -> Segments {
-    let mut out = Segments {
-        lines: Vec::new(),
-        comments: Vec::new(),
-        recovered: Vec::new(),
-    };
+    let mut out = Segments::default();
     if escape != b'\\' {
         // The grammar only knows the backslash; the whole file follows the builder's rules.
         let (lines, comments) = scan(text, 0..text.len(), escape);
@@ -31,6 +28,16 @@ pub fn segment(text: &str, tree: &Tree, escape: u8) -> Segments {
         out.recovered.push(0..text.len());
         return out;
     }
+    segment_range(text, tree, 0..text.len(), &mut out);
+    out
+}
+
+/// [`segment`] of the statements in `range` of a file whose escape character is the backslash.
+/// `range` starts at a line start that nothing before it reads into; the result is the line
+/// start after everything read, past `range.end` when its last instruction continues there
+/// (a continuation or a heredoc), or when the grammar's error does.
+pub fn segment_range(text: &str, tree: &Tree, range: Range<usize>, out: &mut Segments) -> usize {
+    let escape = b'\\';
     let query = queries::dockerfile_statements();
     let names = query.capture_names();
     let mut cursor = QueryCursor::new();
@@ -38,20 +45,28 @@ pub fn segment(text: &str, tree: &Tree, escape: u8) -> Segments {
     // gave up on the whole text) there are none, and the recovery below reads everything.
     let root = tree.root_node();
     cursor.set_max_start_depth(Some(u32::from(root.kind() == "source_file")));
+    cursor.set_byte_range(range.clone());
     let mut captures = cursor.captures(query, root, text.as_bytes());
     // Everything before `covered` is accounted for; it is always a line start.
-    let mut covered = 0;
+    let mut covered = range.start;
     while let Some((m, i)) = captures.next() {
         let node = m.captures()[*i].node;
         let (start, end) = (node.start_byte(), node.end_byte());
         if end <= covered {
             continue;
         }
+        if start >= range.end.max(covered) {
+            break;
+        }
         if start > covered && !text[covered..start].trim().is_empty() {
-            covered = recover(text, covered..start, escape, &mut out);
+            covered = recover(text, covered..start, escape, out);
+            // The gap's last instruction may have continued over this node.
+            if end <= covered {
+                continue;
+            }
         }
         if start < covered || node.has_error() {
-            covered = recover(text, start.max(covered)..end, escape, &mut out);
+            covered = recover(text, start.max(covered)..end, escape, out);
         } else if names[m.captures()[*i].index as usize] == "comment" {
             let line = physical_line(text, start);
             out.comments.push(start..line.end);
@@ -62,10 +77,11 @@ pub fn segment(text: &str, tree: &Tree, escape: u8) -> Segments {
             out.lines.push(line);
         }
     }
-    if covered < text.len() && !text[covered..].trim().is_empty() {
-        recover(text, covered..text.len(), escape, &mut out);
+    if covered < range.end && !text[covered..range.end].trim().is_empty() {
+        covered = recover(text, covered..range.end, escape, out);
     }
-    out
+    // Blank lines left at the end are read too.
+    covered.max(range.end)
 }
 
 /// Reads `region` (widened to whole lines) with the builder's line rules; returns the line start
@@ -88,6 +104,19 @@ fn recover(text: &str, region: Range<usize>, escape: u8, out: &mut Segments) -> 
 mod tests {
     use super::*;
     use crate::syntax::parse;
+
+    #[test]
+    fn a_continuation_before_the_first_statement_reads_over_it() {
+        let text = "\\\nFROM alpine\n  RUN <<EOF\napk add curl\nEOF\nRUN echo\n";
+        let s = segment(text, &parse(text), b'\\');
+        let ranges: Vec<_> = s.lines.iter().map(|l| l.range.clone()).collect();
+        let (builder, _) = scan(text, 0..text.len(), b'\\');
+        assert_eq!(
+            ranges,
+            builder.iter().map(|l| l.range.clone()).collect::<Vec<_>>()
+        );
+        assert_eq!(ranges.len(), 3);
+    }
 
     #[test]
     fn recovers_instructions_inside_error_regions() {
