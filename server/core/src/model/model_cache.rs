@@ -16,7 +16,6 @@ use tree_sitter::Tree;
 
 use crate::model::instruction::{Instruction, Kind};
 use crate::model::script_cache::ScriptCache;
-use crate::syntax::logical::physical_line;
 use crate::syntax::segment::{segment_range, Segments};
 
 /// Spans are only cut in files that use the grammar's escape character (see
@@ -197,25 +196,34 @@ fn hash(text: &str) -> u64 {
 }
 
 /// The file cut before each FROM the grammar parsed cleanly at the top level (the first span
-/// is what precedes the first FROM).
+/// is what precedes the first FROM). Candidates are found in the text, each checked in the tree
+/// in logarithmic time: walking the root's thousands of children would cost more than the edit.
 fn spans(text: &str, tree: &Tree) -> Vec<Range<usize>> {
     let root = tree.root_node();
     let from = tree.language().id_for_node_kind("from_instruction", true);
     let mut starts = vec![0];
-    let mut cursor = root.walk();
-    if root.kind() == "source_file" && cursor.goto_first_child() {
-        loop {
-            let node = cursor.node();
-            if node.kind_id() == from && !node.has_error() {
-                let line = physical_line(text, node.start_byte()).start;
-                let first_on_line = text[line..node.start_byte()].trim().is_empty();
-                if first_on_line && line > *starts.last().expect("starts at 0") {
+    if root.kind() == "source_file" {
+        let mut line = 0;
+        while line < text.len() {
+            let next = text[line..].find('\n').map_or(text.len(), |i| line + i + 1);
+            let content = &text[line..next];
+            let keyword = next - content.trim_start_matches([' ', '\t']).len();
+            let is_from = text
+                .get(keyword..keyword + 4)
+                .is_some_and(|k| k.eq_ignore_ascii_case("from"));
+            if is_from && line > 0 {
+                let node = root.descendant_for_byte_range(keyword, keyword);
+                let statement = node.and_then(|n| {
+                    std::iter::successors(Some(n), |n| n.parent())
+                        .find(|n| n.parent().is_some_and(|p| p.id() == root.id()))
+                });
+                if statement.is_some_and(|n| {
+                    n.kind_id() == from && !n.has_error() && n.start_byte() == keyword
+                }) {
                     starts.push(line);
                 }
             }
-            if !cursor.goto_next_sibling() {
-                break;
-            }
+            line = next;
         }
     }
     starts.push(text.len());
