@@ -104,6 +104,15 @@ impl LspClient {
         Some(message["params"].clone())
     }
 
+    /// The notifications `method` that arrived while waiting for other messages, taken out.
+    pub fn take_received(&mut self, method: &str) -> Vec<Value> {
+        let (taken, kept): (VecDeque<Value>, VecDeque<Value>) = std::mem::take(&mut self.backlog)
+            .into_iter()
+            .partition(|m| m["method"] == method && m.get("id").is_none());
+        self.backlog = kept;
+        taken.into()
+    }
+
     /// Waits for a request from the server (`workspace/configuration`, …); returns it whole, so
     /// that its `id` can be answered with [`LspClient::respond`].
     pub fn wait_request(&mut self, method: &str) -> Value {

@@ -56,6 +56,7 @@ impl Publisher {
         let session = self.session.clone();
         let (task_document, task_uri) = (document.clone(), uri.clone());
         let analysed = tokio::task::spawn_blocking(move || {
+            super::test_hooks::delay_analysis();
             let (config, problems) = effective(&task_uri, &session.editor_settings);
             let analysed = task_document.analysed(version, &session.registry.sizes())?;
             let findings = config.apply(analysed.findings.to_vec());

@@ -1,5 +1,7 @@
 //! Requests that only tests may use, registered when `DOCKERLEAN_TEST_HOOKS` is set: they let
-//! a test compare the server's copy of a document with its own after a burst of edits.
+//! a test compare the server's copy of a document with its own after a burst of edits. And,
+//! with `DOCKERLEAN_TEST_ANALYSIS_DELAY_MS`, a pause before each analysis starts, so that a test
+//! can be sure newer edits arrive while an older analysis is pending.
 
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::TextDocumentIdentifier;
@@ -8,6 +10,20 @@ use tower_lsp_server::LspServiceBuilder;
 use super::server::Backend;
 
 pub const ENV: &str = "DOCKERLEAN_TEST_HOOKS";
+const DELAY_ENV: &str = "DOCKERLEAN_TEST_ANALYSIS_DELAY_MS";
+
+/// Sleeps as long as the tests asked (only with the hooks on); called on an analysis thread.
+pub fn delay_analysis() {
+    static DELAY: std::sync::OnceLock<Option<std::time::Duration>> = std::sync::OnceLock::new();
+    let delay = DELAY.get_or_init(|| {
+        std::env::var_os(ENV)?;
+        let ms = std::env::var(DELAY_ENV).ok()?.parse().ok()?;
+        Some(std::time::Duration::from_millis(ms))
+    });
+    if let Some(delay) = delay {
+        std::thread::sleep(*delay);
+    }
+}
 
 pub fn register(builder: LspServiceBuilder<Backend>) -> LspServiceBuilder<Backend> {
     if std::env::var_os(ENV).is_none() {

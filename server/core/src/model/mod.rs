@@ -144,11 +144,9 @@ impl<'a> Model<'a> {
         let mut end = at;
         loop {
             let s = &self.stages[stage];
-            for instr in self.instructions[s.body.start..end.max(s.body.start)]
-                .iter()
-                .rev()
-            {
-                if let Some(v) = declared(instr, name) {
+            let before = s.declarations.partition_point(|&i| i < end);
+            for &i in s.declarations[..before].iter().rev() {
+                if let Some(v) = declared(&self.instructions[i], name) {
                     return Some(v);
                 }
             }

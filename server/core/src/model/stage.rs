@@ -32,6 +32,11 @@ pub struct Stage {
     /// it is built FROM. A stage that is only copied from contributes the copied files, not
     /// its caches.
     pub ships_layers: bool,
+    /// Indices of its ENV and ARG instructions, in order: what sets variables for the
+    /// instructions after them (looked up for every RUN, so not found by scanning the body).
+    pub declarations: Vec<usize>,
+    /// Indices of its WORKDIR instructions, in order (for the same reason).
+    pub workdirs: Vec<usize>,
 }
 
 /// Substitutes `$NAME`, `${NAME}`, `${NAME:-default}` and `${NAME-default}` from `lookup`;
@@ -139,7 +144,19 @@ pub fn build_stages(instructions: &mut [Instruction]) -> Vec<Stage> {
                     image,
                     reaches_final: false,
                     ships_layers: false,
+                    declarations: Vec::new(),
+                    workdirs: Vec::new(),
                 });
+            }
+            Kind::Env | Kind::Arg => {
+                if let Some(stage) = stages.last_mut() {
+                    stage.declarations.push(i);
+                }
+            }
+            Kind::Workdir => {
+                if let Some(stage) = stages.last_mut() {
+                    stage.workdirs.push(i);
+                }
             }
             _ => {}
         }

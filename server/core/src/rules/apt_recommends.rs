@@ -1,8 +1,9 @@
 //! DKL102: `apt-get install` without `--no-install-recommends`.
 
 use crate::finding::Severity;
-use crate::model::{Kind, Model};
+use crate::model::Model;
 use crate::rules::commands::{apt_operation, is_apt};
+use crate::rules::earlier_runs::EarlierRuns;
 use crate::rules::fixes::insert_flag;
 use crate::rules::{Fixtures, Rule, RuleMeta, Sink};
 
@@ -61,8 +62,9 @@ RUN apt-get update && apt-get install -y --no-install-recommends curl
 
 fn check(model: &Model, sink: &mut Sink) {
     let mut found = Vec::new();
+    let configured_off = EarlierRuns::new(model, is_recommends_off);
     for (idx, instr, script) in model.shipped_runs() {
-        if configured_off(model, idx) {
+        if configured_off.before(model, idx) {
             continue;
         }
         for cmd in &script.commands {
@@ -121,19 +123,4 @@ fn is_recommends_off(s: &str) -> bool {
     let s = s.to_ascii_lowercase();
     s.contains("apt::install-recommends")
         && (s.contains("false") || s.contains("\"0\"") || s.ends_with("=0"))
-}
-
-/// Whether an earlier RUN of the stage chain writes the setting into apt's configuration.
-fn configured_off(model: &Model, at: usize) -> bool {
-    let Some(stage) = model.instructions[at].stage else {
-        return false;
-    };
-    let mut chain = vec![stage];
-    while let crate::model::Base::Stage(b) = model.stages[*chain.last().expect("non-empty")].base {
-        chain.push(b);
-    }
-    model.instructions[..at]
-        .iter()
-        .filter(|i| i.kind == Kind::Run && i.stage.is_some_and(|s| chain.contains(&s)))
-        .any(|i| is_recommends_off(&model.text[i.range()]))
 }

@@ -1,8 +1,9 @@
 //! DKL111: `gem install` without `--no-document`.
 
 use crate::finding::Severity;
-use crate::model::{Base, Kind, Model};
+use crate::model::{Base, Model};
 use crate::rules::commands::operation;
+use crate::rules::earlier_runs::EarlierRuns;
 use crate::rules::fixes::insert_flag;
 use crate::rules::{Fixtures, Rule, RuleMeta, Sink};
 
@@ -75,8 +76,9 @@ RUN apt-get update && apt-get install -y --no-install-recommends ruby \
 };
 
 fn check(model: &Model, sink: &mut Sink) {
+    let gemrc = EarlierRuns::new(model, writes_gemrc);
     for (idx, instr, script) in model.shipped_runs() {
-        if configured_off(model, idx) {
+        if configured_off(model, &gemrc, idx) {
             continue;
         }
         for cmd in &script.commands {
@@ -110,30 +112,18 @@ fn check(model: &Model, sink: &mut Sink) {
 
 /// Whether the stage chain of instruction `at` starts from an image that turns documentation
 /// off, or an earlier RUN of it writes a gemrc that does.
-fn configured_off(model: &Model, at: usize) -> bool {
+fn configured_off(model: &Model, gemrc: &EarlierRuns, at: usize) -> bool {
     let Some(mut stage) = model.instructions[at].stage else {
         return false;
     };
-    let mut chain = vec![stage];
     loop {
         match &model.stages[stage].base {
-            Base::Stage(b) => {
-                stage = *b;
-                chain.push(stage);
-            }
-            Base::Image(image) => {
-                if is_official_ruby(image) {
-                    return true;
-                }
-                break;
-            }
-            Base::Scratch => break,
+            Base::Stage(b) => stage = *b,
+            Base::Image(image) if is_official_ruby(image) => return true,
+            Base::Image(_) | Base::Scratch => break,
         }
     }
-    model.instructions[..at]
-        .iter()
-        .filter(|i| i.kind == Kind::Run && i.stage.is_some_and(|s| chain.contains(&s)))
-        .any(|i| writes_gemrc(&model.text[i.range()]))
+    gemrc.before(model, at)
 }
 
 fn writes_gemrc(text: &str) -> bool {

@@ -23,6 +23,7 @@ mod deleted_later;
 mod dnf_cache;
 mod dockerignore_incomplete;
 mod dockerignore_missing;
+mod earlier_runs;
 mod fixes;
 mod gem_docs;
 mod go_cache;

@@ -80,12 +80,9 @@ pub fn workdir_at(model: &Model, at: usize) -> Option<String> {
     let mut end = at;
     loop {
         let s = &model.stages[stage];
-        for instr in model.instructions[s.body.start..end.max(s.body.start)]
-            .iter()
-            .rev()
-            .filter(|i| i.kind == Kind::Workdir)
-        {
-            let value = instr.args.first()?.text.as_str();
+        let before = s.workdirs.partition_point(|&i| i < end);
+        for &i in s.workdirs[..before].iter().rev() {
+            let value = model.instructions[i].args.first()?.text.as_str();
             relative.push(value);
             if value.starts_with('/') {
                 return relative

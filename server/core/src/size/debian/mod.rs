@@ -5,8 +5,10 @@
 mod table;
 
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex, OnceLock};
 
+use rustc_hash::FxHasher;
 use table::{NameId, Table};
 
 const DATA: &[u8] = include_bytes!("../../../data/debian-bookworm-amd64.tsv.gz");
@@ -14,7 +16,7 @@ const DATA: &[u8] = include_bytes!("../../../data/debian-bookworm-amd64.tsv.gz")
 pub type PackageId = u32;
 
 /// A set of packages of the table (a bit per package: cloning one per stage is cheap).
-#[derive(Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PackageSet {
     bits: Vec<u64>,
 }
@@ -223,19 +225,23 @@ impl Packages {
     }
 }
 
-/// The apt installs a stage has run so far, on top of a base set: all that decides what the
-/// next install adds, so it is the key under which installs are remembered.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+/// The apt installs a stage has run so far, on top of a base set: what is installed, and a
+/// fingerprint of the installs that decides it, under which the next install is remembered.
+#[derive(Clone, Debug)]
 pub struct History {
     base: String,
-    steps: Vec<(Vec<String>, bool)>,
+    /// A hash chained over the installs: equal for equal sequences of installs on one base
+    /// (a 64-bit hash; two different sequences sharing one is not a practical concern).
+    fingerprint: u64,
+    installed: PackageSet,
 }
 
 impl History {
     pub fn new(base_set: &str) -> History {
         History {
             base: base_set.to_string(),
-            steps: Vec::new(),
+            fingerprint: 0,
+            installed: packages().base(base_set).cloned().unwrap_or_default(),
         }
     }
 }
@@ -248,7 +254,7 @@ pub struct Install {
     pub lean: Option<Resolution>,
 }
 
-type InstallKey = (History, Vec<String>, bool);
+type InstallKey = (String, u64, Vec<String>, bool);
 
 /// How many resolved installs are kept; past it the memory starts over (a file has a few).
 const REMEMBERED_INSTALLS: usize = 4096;
@@ -256,21 +262,25 @@ const REMEMBERED_INSTALLS: usize = 4096;
 impl Packages {
     /// What `apt-get install names…` adds after `history`, which then records it. Every
     /// analysis re-estimates every stage, so resolutions are remembered: an unchanged stage
-    /// costs a lookup, not a dependency walk.
+    /// costs a lookup, not a dependency walk, however many installs it has.
     pub fn install(
         &self,
         history: &mut History,
         names: &[String],
         recommends: bool,
     ) -> Arc<Install> {
-        let key = (history.clone(), names.to_vec(), recommends);
+        let key = (
+            history.base.clone(),
+            history.fingerprint,
+            names.to_vec(),
+            recommends,
+        );
         let remembered = self.remembered(&key);
         let install = remembered.unwrap_or_else(|| {
-            let installed = self.installed(history);
             let names: Vec<&str> = names.iter().map(String::as_str).collect();
             let install = Arc::new(Install {
-                resolution: self.resolve(&names, &installed, recommends),
-                lean: recommends.then(|| self.resolve(&names, &installed, false)),
+                resolution: self.resolve(&names, &history.installed, recommends),
+                lean: recommends.then(|| self.resolve(&names, &history.installed, false)),
             });
             let mut memo = self.installs.lock().unwrap_or_else(|e| e.into_inner());
             if memo.len() >= REMEMBERED_INSTALLS {
@@ -279,29 +289,18 @@ impl Packages {
             memo.insert(key, install.clone());
             install
         });
-        history.steps.push((names.to_vec(), recommends));
+        let mut chain = FxHasher::default();
+        (history.fingerprint, names, recommends).hash(&mut chain);
+        history.fingerprint = chain.finish();
+        history
+            .installed
+            .extend(install.resolution.new.iter().copied());
         install
     }
 
     fn remembered(&self, key: &InstallKey) -> Option<Arc<Install>> {
         let memo = self.installs.lock().unwrap_or_else(|e| e.into_inner());
         memo.get(key).cloned()
-    }
-
-    /// The packages present after `history`.
-    fn installed(&self, history: &History) -> PackageSet {
-        let mut installed = self.base(&history.base).cloned().unwrap_or_default();
-        let mut replayed = History::new(&history.base);
-        for (names, recommends) in &history.steps {
-            installed.extend(
-                self.install(&mut replayed, names, *recommends)
-                    .resolution
-                    .new
-                    .iter()
-                    .copied(),
-            );
-        }
-        installed
     }
 }
 
