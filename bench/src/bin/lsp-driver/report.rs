@@ -4,6 +4,7 @@ use std::time::Duration;
 
 #[derive(Clone)]
 pub struct Stats {
+    pub samples: usize,
     pub p50: Duration,
     pub p95: Duration,
     pub max: Duration,
@@ -14,6 +15,7 @@ impl Stats {
         samples.sort();
         let n = samples.len();
         Stats {
+            samples: n,
             p50: samples[n / 2],
             p95: samples[(n * 95 / 100).min(n - 1)],
             max: samples[n - 1],
@@ -50,7 +52,13 @@ impl Row {
         let cells = stats
             .iter()
             .map(|s| match s {
-                Some(s) => format!("{} / {} / {}", ms(s.p50), ms(s.p95), ms(s.max)),
+                Some(s) => format!(
+                    "{} / {} / {} (n={})",
+                    ms(s.p50),
+                    ms(s.p95),
+                    ms(s.max),
+                    s.samples
+                ),
                 None => TIMED_OUT.to_owned(),
             })
             .collect();
@@ -115,8 +123,8 @@ fn ms(d: Duration) -> String {
 
 pub fn print_lsp(servers: &[&str], rows: &[Row], keystrokes: usize) {
     println!(
-        "Language servers over stdio ({keystrokes} keystrokes typed into the middle of each file; \
-         ratio = {} ÷ {}):\n",
+        "Language servers over stdio (up to {keystrokes} keystrokes typed into the middle of each \
+         file, at most 60 s of typing per server and file, n = how many; ratio = {} ÷ {}):\n",
         servers[1..].join(", "),
         servers[0]
     );
