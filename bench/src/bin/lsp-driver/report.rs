@@ -105,6 +105,7 @@ fn ratios(mut values: impl Iterator<Item = Option<f64>>) -> String {
     let first = values.next().flatten();
     values
         .map(|v| match (first, v) {
+            (Some(a), Some(b)) if a > 0.0 && b / a < 10.0 => format!("{:.1}×", b / a),
             (Some(a), Some(b)) if a > 0.0 => format!("{:.0}×", b / a),
             _ => "n/a".to_owned(),
         })
