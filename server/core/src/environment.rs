@@ -10,8 +10,9 @@ use crate::size::registry_sizes::RegistrySizes;
 /// a registry gave.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Environment {
-    /// Names of the entries at the top of the build context; `None` when unknown.
-    pub context: Option<Vec<String>>,
+    /// Names of the entries at the top of the build context; `None` when unknown. Shared: every
+    /// Dockerfile of a folder has the same context.
+    pub context: Option<Arc<[String]>>,
     /// The `.dockerignore` that applies (`<Dockerfile>.dockerignore` beside the Dockerfile
     /// first, then `.dockerignore`), if there is one.
     pub dockerignore: Option<String>,
@@ -84,7 +85,7 @@ mod tests {
 
     fn env(ignore: &str) -> Environment {
         Environment {
-            context: Some(vec![".git".into(), "node_modules".into()]),
+            context: Some(vec![".git".into(), "node_modules".into()].into()),
             dockerignore: Some(ignore.into()),
             ..Environment::default()
         }

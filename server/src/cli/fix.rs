@@ -16,9 +16,10 @@ use super::{CliError, FixArgs, EXIT_ERROR, EXIT_FINDINGS};
 pub fn run(args: &FixArgs) -> Result<u8, CliError> {
     let inputs = discover::inputs(&args.paths)?;
     let mut configs = Configs::default();
+    let mut folders = crate::context::Folders::default();
     let mut code = 0;
     for input in &inputs {
-        let source = input::read(input, None)?;
+        let source = input::read(input, None, &mut folders)?;
         let config = configs.for_input(input);
         let text = match fix_all(&source.text, &config) {
             FixAll::SyntaxErrors(lines) => {

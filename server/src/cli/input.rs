@@ -7,6 +7,7 @@ use dockerlean_core::Environment;
 
 use super::discover::Input;
 use super::CliError;
+use crate::context::Folders;
 
 /// The text of one input and the names it goes by in reports.
 pub struct Source {
@@ -23,7 +24,12 @@ pub struct Source {
 
 pub const BOM: &str = "\u{feff}";
 
-pub fn read(input: &Input, stdin_name: Option<&str>) -> Result<Source, CliError> {
+/// `folders` remembers the folders already listed for the build-context rules.
+pub fn read(
+    input: &Input,
+    stdin_name: Option<&str>,
+    folders: &mut Folders,
+) -> Result<Source, CliError> {
     let (name, bytes, environment) = match input {
         Input::Stdin => {
             let mut bytes = Vec::new();
@@ -39,7 +45,7 @@ pub fn read(input: &Input, stdin_name: Option<&str>) -> Result<Source, CliError>
         Input::File(path) => {
             let bytes = std::fs::read(path)
                 .map_err(|e| CliError::new(format!("{}: {e}", display(path))))?;
-            (display(path), bytes, crate::context::beside(path))
+            (display(path), bytes, folders.beside(path))
         }
     };
     let text = String::from_utf8(bytes).map_err(|e| {
@@ -72,7 +78,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("Dockerfile");
         std::fs::write(&path, bytes).unwrap();
-        read(&Input::File(path), None)
+        read(&Input::File(path), None, &mut Folders::default())
     }
 
     #[test]

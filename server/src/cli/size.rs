@@ -71,7 +71,11 @@ fn dockerfile(path: &Path) -> Result<PathBuf, CliError> {
 /// Returns whether the final image is over the budget.
 pub fn run(args: &SizeArgs) -> Result<bool, CliError> {
     let path = dockerfile(&args.path)?;
-    let source = input::read(&Input::File(path.clone()), None)?;
+    let source = input::read(
+        &Input::File(path.clone()),
+        None,
+        &mut crate::context::Folders::default(),
+    )?;
     let tree = dockerlean_core::syntax::parse(&source.text);
     let model = Model::build(&source.text, &tree);
     let context_dir = path.parent().map_or(Path::new(".").to_path_buf(), |p| {

@@ -35,9 +35,9 @@ fn with_files(mut env: Environment, files: &[NewFile]) -> Environment {
         if file.path == ".dockerignore" {
             env.dockerignore = Some(file.text.clone());
         }
-        env.context
-            .get_or_insert_with(Vec::new)
-            .push(file.path.clone());
+        let mut names = env.context.as_deref().unwrap_or_default().to_vec();
+        names.push(file.path.clone());
+        env.context = Some(names.into());
     }
     env
 }
