@@ -5,7 +5,7 @@
 use crate::model::{Base, Command, Instruction, Kind, Model};
 use crate::rules::commands::{apt_operation, is_apt, removes, APT_VALUE_OPTIONS};
 use crate::size::base_images::{self, OnDisk, Row};
-use crate::size::context::{self, ContextFiles};
+use crate::size::context::{self, ContextFiles, Sent};
 use crate::size::debian::{self, History, PackageId};
 use crate::size::figure::{self, Figure};
 use crate::size::image_ref::ImageRef;
@@ -648,54 +648,27 @@ fn apt_install(cmd: &Command, set: &mut Option<BaseSet>) -> Result<(Amount, AptI
 }
 
 fn copy_amount(instr: &Instruction, context: Option<&dyn ContextFiles>) -> Amount {
-    if let Some(from) = instr.flag("from").and_then(|f| f.value.as_deref()) {
-        return Amount::unknown(format!(
+    match context::sent(instr) {
+        Sent::From(from) => Amount::unknown(format!(
             "copies from `{from}`: the size of those files is not known"
-        ));
+        )),
+        Sent::Heredocs(bytes) => Amount::known(bytes, Confidence::Exact, "heredoc content"),
+        Sent::Unknown(why) => Amount::unknown(why),
+        Sent::Context { sources, .. } => {
+            let Some(context) = context else {
+                return Amount::unknown("the build context is not known");
+            };
+            let (bytes, files) = context::sources_size(context, &sources);
+            Amount::known(
+                bytes,
+                Confidence::Exact,
+                format!(
+                    "{files} file{} from the build context, after .dockerignore",
+                    if files == 1 { "" } else { "s" }
+                ),
+            )
+        }
     }
-    if !instr.line.heredocs.is_empty() {
-        let bytes = instr
-            .line
-            .heredocs
-            .iter()
-            .map(|h| h.content.len() as u64)
-            .sum();
-        return Amount::known(bytes, Confidence::Exact, "heredoc content");
-    }
-    let Some((_dest, sources)) = instr.args.split_last() else {
-        return Amount::zero();
-    };
-    let sources: Vec<&str> = sources.iter().map(|w| w.text.as_str()).collect();
-    if sources
-        .iter()
-        .any(|s| s.contains("://") || s.starts_with("git@"))
-    {
-        return Amount::unknown("downloads from a URL: size not known before the build");
-    }
-    if instr.kind == Kind::Add
-        && sources.iter().any(|s| {
-            [".tar", ".tgz", ".tar.gz", ".tar.xz", ".tar.bz2"]
-                .iter()
-                .any(|e| s.ends_with(e))
-        })
-    {
-        return Amount::unknown("ADD extracts this archive: its unpacked size is not known");
-    }
-    if sources.iter().any(|s| s.contains('$')) {
-        return Amount::unknown("the source uses a variable");
-    }
-    let Some(context) = context else {
-        return Amount::unknown("the build context is not known");
-    };
-    let (bytes, files) = context::sources_size(context, &sources);
-    Amount::known(
-        bytes,
-        Confidence::Exact,
-        format!(
-            "{files} file{} from the build context, after .dockerignore",
-            if files == 1 { "" } else { "s" }
-        ),
-    )
 }
 
 #[cfg(test)]
