@@ -105,6 +105,45 @@ fn budgets_decide_the_exit_code() {
 }
 
 #[test]
+fn copy_from_a_stage_counts_the_context_files_it_copied() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("Dockerfile"),
+        "FROM alpine:3.23 AS build\nWORKDIR /src\nCOPY . .\nRUN echo built > /src/out\n\
+         FROM scratch\nCOPY --from=build /src/app.bin /app.bin\nCOPY --from=build /src/assets /assets\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join(".dockerignore"), "assets/*.map\n").unwrap();
+    std::fs::write(dir.path().join("app.bin"), vec![0u8; 3000]).unwrap();
+    std::fs::create_dir(dir.path().join("assets")).unwrap();
+    std::fs::write(dir.path().join("assets/a.css"), vec![b'a'; 500]).unwrap();
+    std::fs::write(dir.path().join("assets/a.css.map"), vec![b'm'; 9000]).unwrap();
+    let out = size(dir.path(), &["--format", "json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = json(&out);
+    let copies: Vec<(Value, Value)> = v["instructions"].as_array().unwrap()[2..]
+        .iter()
+        .map(|i| (i["estimate_bytes"].clone(), i["confidence"].clone()))
+        .collect();
+    assert_eq!(
+        copies,
+        [
+            (Value::from(3000), Value::from("exact")),
+            (Value::from(500), Value::from("exact")),
+        ]
+    );
+    // The file is exact; the directory is a lower bound: the RUN may have written there too.
+    assert_eq!(v["final"]["estimate_bytes"], 3500);
+    assert_eq!(v["final"]["incomplete"], true);
+    assert_eq!(v["final"]["display"], "≥ 3.5 kB");
+}
+
+#[test]
 fn usage_errors() {
     let out = size(examples(), &["--budget", "lots"]);
     assert_eq!(out.status.code(), Some(2));

@@ -32,7 +32,7 @@ mod images;
 mod install_after_copy_all;
 mod maven_cache;
 mod npm_cache;
-mod paths;
+pub(crate) mod paths;
 mod pip_cache;
 mod pnpm_store;
 mod recursive_chown;

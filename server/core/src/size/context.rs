@@ -4,6 +4,8 @@
 //! pattern that matches a directory excludes everything below it, and a later `!pattern`
 //! re-includes what an earlier pattern excluded. The core does no I/O: callers list the files.
 
+use crate::model::{Instruction, Kind};
+
 /// The context's regular files, relative paths with `/` separators, and their sizes.
 pub trait ContextFiles {
     fn files(&self) -> &[(String, u64)];
@@ -132,6 +134,65 @@ fn segment_matches(p: &[u8], s: &[u8]) -> bool {
             s.first() == Some(&rest[0]) && segment_matches(&rest[1..], &s[1..])
         }
         Some((&c, rest)) => s.first() == Some(&c) && segment_matches(rest, &s[1..]),
+    }
+}
+
+/// What a COPY / ADD writes, as far as its own line tells.
+#[derive(Debug, PartialEq)]
+pub enum Sent<'i> {
+    /// Files of a stage or an image: the `--from` value.
+    From(&'i str),
+    /// Heredoc bodies, with their total length.
+    Heredocs(u64),
+    /// Build-context files matching `sources`, to `dest` as written.
+    Context {
+        sources: Vec<&'i str>,
+        dest: &'i str,
+    },
+    /// Content no data describes, and why.
+    Unknown(&'static str),
+}
+
+/// What the COPY / ADD `instr` writes.
+pub fn sent(instr: &Instruction) -> Sent<'_> {
+    if let Some(from) = instr.flag("from").and_then(|f| f.value.as_deref()) {
+        return Sent::From(from);
+    }
+    if !instr.line.heredocs.is_empty() {
+        return Sent::Heredocs(
+            instr
+                .line
+                .heredocs
+                .iter()
+                .map(|h| h.content.len() as u64)
+                .sum(),
+        );
+    }
+    let Some((dest, sources)) = instr.args.split_last() else {
+        return Sent::Unknown("no destination");
+    };
+    let sources: Vec<&str> = sources.iter().map(|w| w.text.as_str()).collect();
+    if sources
+        .iter()
+        .any(|s| s.contains("://") || s.starts_with("git@"))
+    {
+        return Sent::Unknown("downloads from a URL: size not known before the build");
+    }
+    if instr.kind == Kind::Add
+        && sources.iter().any(|s| {
+            [".tar", ".tgz", ".tar.gz", ".tar.xz", ".tar.bz2"]
+                .iter()
+                .any(|e| s.ends_with(e))
+        })
+    {
+        return Sent::Unknown("ADD extracts this archive: its unpacked size is not known");
+    }
+    if sources.iter().any(|s| s.contains('$')) {
+        return Sent::Unknown("the source uses a variable");
+    }
+    Sent::Context {
+        sources,
+        dest: &dest.text,
     }
 }
 

@@ -1,15 +1,21 @@
 //! What each instruction adds to the image, and what each stage and the final image weigh,
 //! from the shipped data only: the base-image table, the Debian package table (apt installs),
-//! and the build context's files (COPY / ADD). Everything else is `Unknown`, never guessed.
+//! and the build context's files (COPY / ADD, and COPY --from of a stage where they say what
+//! it holds). Everything else is `Unknown`, never guessed.
 
+use std::collections::HashMap;
+
+use crate::model::stage::{dependencies, stage_ref};
 use crate::model::{Base, Command, Instruction, Kind, Model};
 use crate::rules::commands::{apt_operation, is_apt, removes, APT_VALUE_OPTIONS};
+use crate::rules::paths::resolve;
 use crate::size::base_images::{self, OnDisk, Row};
-use crate::size::context::{self, ContextFiles};
+use crate::size::context::{self, ContextFiles, Sent};
 use crate::size::debian::{self, History, PackageId};
 use crate::size::figure::{self, Figure};
 use crate::size::image_ref::ImageRef;
 use crate::size::registry_sizes::RegistrySizes;
+use crate::size::stage_files::{Found, StageFiles};
 
 /// How far a number can be trusted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
@@ -372,8 +378,8 @@ pub fn estimate(
     estimate_stages(model, context, registry, &vec![true; model.stages.len()])
 }
 
-/// [`estimate`] of the `wanted` stages and the stages they are built on; the others are left
-/// unknown, unexamined.
+/// [`estimate`] of the `wanted` stages and the stages they are built on or copy from; the
+/// others are left unknown, unexamined.
 fn estimate_stages(
     model: &Model,
     context: Option<&dyn ContextFiles>,
@@ -381,9 +387,13 @@ fn estimate_stages(
     wanted: &[bool],
 ) -> ImageEstimate {
     let mut wanted = wanted.to_vec();
+    // A stage only reads earlier ones, so one pass from the end reaches them all. A stage
+    // mounted from comes along too: the model lists it with the others, and it costs little.
     for stage in model.stages.iter().rev() {
-        if let (true, Base::Stage(b)) = (wanted[stage.index], &stage.base) {
-            wanted[*b] = true;
+        if wanted[stage.index] {
+            for d in dependencies(&model.stages, &model.instructions, stage.index) {
+                wanted[d] = true;
+            }
         }
     }
     let table = base_images::table();
@@ -392,6 +402,8 @@ fn estimate_stages(
     // Per stage: the Debian packages installed at its end (None: not a Debian-like stage).
     let mut installed: Vec<Option<BaseSet>> = Vec::new();
     let last = model.stages.len().checked_sub(1);
+    // What each stage copied from the context, read when a COPY --from first asks.
+    let mut stage_files: HashMap<usize, StageFiles> = HashMap::new();
     for stage in &model.stages {
         if !wanted[stage.index] {
             installed.push(None);
@@ -430,7 +442,15 @@ fn estimate_stages(
             let instr = &model.instructions[index];
             let (amount, apt) = match instr.kind {
                 Kind::Run => run_amount(model, instr, &mut set, &mut lists_present),
-                Kind::Copy | Kind::Add => (copy_amount(instr, context), Vec::new()),
+                Kind::Copy | Kind::Add => {
+                    let from = Sources {
+                        model,
+                        context,
+                        stages: &stages,
+                        files: &mut stage_files,
+                    };
+                    (copy_amount(instr, from), Vec::new())
+                }
                 _ => continue,
             };
             layers.add(amount.clone());
@@ -647,55 +667,124 @@ fn apt_install(cmd: &Command, set: &mut Option<BaseSet>) -> Result<(Amount, AptI
     Ok((amount, detail))
 }
 
-fn copy_amount(instr: &Instruction, context: Option<&dyn ContextFiles>) -> Amount {
-    if let Some(from) = instr.flag("from").and_then(|f| f.value.as_deref()) {
+/// Where a COPY / ADD can take files from: the build context and the stages estimated so far.
+struct Sources<'a, 'm> {
+    model: &'a Model<'m>,
+    context: Option<&'a dyn ContextFiles>,
+    stages: &'a [StageEstimate],
+    files: &'a mut HashMap<usize, StageFiles>,
+}
+
+fn copy_amount(instr: &Instruction, from: Sources) -> Amount {
+    match context::sent(instr) {
+        Sent::From(stage) => stage_copy_amount(instr, stage, from),
+        Sent::Heredocs(bytes) => Amount::known(bytes, Confidence::Exact, "heredoc content"),
+        Sent::Unknown(why) => Amount::unknown(why),
+        Sent::Context { sources, .. } => {
+            let Some(context) = from.context else {
+                return Amount::unknown("the build context is not known");
+            };
+            let (bytes, files) = context::sources_size(context, &sources);
+            Amount::known(
+                bytes,
+                Confidence::Exact,
+                format!(
+                    "{files} file{} from the build context, after .dockerignore",
+                    plural(files)
+                ),
+            )
+        }
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// A `COPY --from=<stage>`: the whole stage for its root, else what [`StageFiles`] says the
+/// stage holds at each path.
+fn stage_copy_amount(instr: &Instruction, value: &str, mut from: Sources) -> Amount {
+    if value.contains('$') {
+        return Amount::unknown(format!("copies from `{value}`, named by a variable"));
+    }
+    let Some(source) = instr
+        .stage
+        .and_then(|s| stage_ref(&from.model.stages, s, value))
+    else {
         return Amount::unknown(format!(
-            "copies from `{from}`: the size of those files is not known"
+            "copies from the image `{value}`: no size data for its files"
+        ));
+    };
+    if instr.flag("exclude").is_some() {
+        return Amount::unknown(format!(
+            "copies from stage `{value}` leaving out `--exclude` files: not followed"
         ));
     }
-    if !instr.line.heredocs.is_empty() {
-        let bytes = instr
-            .line
-            .heredocs
-            .iter()
-            .map(|h| h.content.len() as u64)
-            .sum();
-        return Amount::known(bytes, Confidence::Exact, "heredoc content");
+    let paths = instr.args.split_last().map_or(&[][..], |(_, paths)| paths);
+    let mut amount = Amount::nothing();
+    for path in paths.iter().map(|w| w.text.as_str()) {
+        let resolved = resolve("/", path).filter(|_| !path.contains(['*', '?', '[']));
+        let Some(resolved) = resolved else {
+            amount.add(Amount::unknown(format!(
+                "`{path}` in stage `{value}`: wildcards and variables are not followed"
+            )));
+            continue;
+        };
+        amount.add(stage_path_amount(source, value, &resolved, &mut from));
     }
-    let Some((_dest, sources)) = instr.args.split_last() else {
-        return Amount::zero();
+    amount.finish()
+}
+
+/// What stage `source` (named `value`) holds at `path`.
+fn stage_path_amount(source: usize, value: &str, path: &str, from: &mut Sources) -> Amount {
+    if path == "/" {
+        let total = &from.stages[source].total;
+        if total.bytes.is_none() {
+            return Amount::unknown(format!(
+                "the whole of stage `{value}`: its size is not known"
+            ));
+        }
+        return Amount {
+            notes: vec![format!("the whole of stage `{value}`, as estimated there")],
+            ..total.clone()
+        };
+    }
+    let Some(context) = from.context else {
+        return Amount::unknown(format!(
+            "`{path}` in stage `{value}`: the build context is not known"
+        ));
     };
-    let sources: Vec<&str> = sources.iter().map(|w| w.text.as_str()).collect();
-    if sources
-        .iter()
-        .any(|s| s.contains("://") || s.starts_with("git@"))
-    {
-        return Amount::unknown("downloads from a URL: size not known before the build");
+    let files = from
+        .files
+        .entry(source)
+        .or_insert_with(|| StageFiles::of(from.model, source, context));
+    match files.at(path) {
+        Found::Nothing => Amount::unknown(format!(
+            "`{path}` in stage `{value}` is not from the build context: no size data"
+        )),
+        Found::Context {
+            bytes,
+            files,
+            complete,
+        } => Amount {
+            bytes: Some(bytes),
+            confidence: Confidence::Exact,
+            incomplete: !complete,
+            notes: vec![format!(
+                "{files} file{} of the build context at `{path}` in stage `{value}`{}",
+                plural(files),
+                if complete {
+                    ""
+                } else {
+                    "; other instructions may have written there too"
+                }
+            )],
+        },
     }
-    if instr.kind == Kind::Add
-        && sources.iter().any(|s| {
-            [".tar", ".tgz", ".tar.gz", ".tar.xz", ".tar.bz2"]
-                .iter()
-                .any(|e| s.ends_with(e))
-        })
-    {
-        return Amount::unknown("ADD extracts this archive: its unpacked size is not known");
-    }
-    if sources.iter().any(|s| s.contains('$')) {
-        return Amount::unknown("the source uses a variable");
-    }
-    let Some(context) = context else {
-        return Amount::unknown("the build context is not known");
-    };
-    let (bytes, files) = context::sources_size(context, &sources);
-    Amount::known(
-        bytes,
-        Confidence::Exact,
-        format!(
-            "{files} file{} from the build context, after .dockerignore",
-            if files == 1 { "" } else { "s" }
-        ),
-    )
 }
 
 #[cfg(test)]
@@ -839,5 +928,159 @@ mod tests {
         assert_eq!(e.instructions[0].amount.bytes, Some(1000));
         assert_eq!(e.instructions[0].amount.delta(), "+1.0 kB");
         assert_eq!(e.final_image().unwrap().total.display(), "1.0 kB");
+    }
+    fn app_context() -> Listing {
+        Listing {
+            files: vec![
+                ("app.py".into(), 1000),
+                ("lib/util.py".into(), 200),
+                ("lib/secret.key".into(), 50),
+                ("big.bin".into(), 5_000_000),
+            ],
+            dockerignore: Some("*.bin\n**/*.key\n".into()),
+        }
+    }
+
+    /// The amount of the last instruction that has one.
+    fn last_copy(text: &str) -> Amount {
+        let e = estimate_str(text, Some(&app_context()));
+        e.instructions.last().unwrap().amount.clone()
+    }
+
+    const BUILD: &str = "FROM python:3.12-slim AS build\nWORKDIR /app\nCOPY . .\nRUN pip install --prefix=/install -r requirements.txt\n";
+
+    #[test]
+    fn copying_a_whole_stage_weighs_the_stage() {
+        let text = format!("{BUILD}FROM scratch\nCOPY --from=build / /\n");
+        let e = estimate_str(&text, Some(&app_context()));
+        let total = &e.stages[0].total;
+        let copy = &e.instructions.last().unwrap().amount;
+        assert!(total.bytes.unwrap() > 100_000_000, "{total:?}");
+        assert_eq!(
+            (copy.bytes, copy.confidence, copy.incomplete),
+            (total.bytes, total.confidence, total.incomplete)
+        );
+        assert_eq!(
+            copy.notes,
+            ["the whole of stage `build`, as estimated there"]
+        );
+        assert_eq!(e.final_image().unwrap().total.bytes, total.bytes);
+        let dot = last_copy(&format!("{BUILD}FROM scratch\nCOPY --from=build /. /\n"));
+        assert_eq!(dot.bytes, total.bytes);
+    }
+
+    #[test]
+    fn a_file_the_stage_copied_from_the_context_is_exact() {
+        let copy = last_copy(&format!(
+            "{BUILD}FROM scratch\nCOPY --from=build /app/app.py /app.py\n"
+        ));
+        assert_eq!(copy.bytes, Some(1000));
+        assert_eq!(copy.confidence, Confidence::Exact);
+        assert!(!copy.incomplete);
+        assert_eq!(copy.display(), "1.0 kB");
+        assert_eq!(
+            copy.notes,
+            ["1 file of the build context at `/app/app.py` in stage `build`"]
+        );
+    }
+
+    #[test]
+    fn a_directory_the_stage_copied_into_is_a_lower_bound() {
+        let copy = last_copy(&format!(
+            "{BUILD}FROM scratch\nCOPY --from=build /app /app\n"
+        ));
+        // app.py and lib/util.py: big.bin and the key are in .dockerignore.
+        assert_eq!(copy.bytes, Some(1200));
+        assert!(copy.incomplete);
+        assert_eq!(copy.display(), "≥ 1.2 kB");
+        assert!(copy.notes[0].contains("other instructions may have written there too"));
+        let lib = last_copy(&format!(
+            "{BUILD}FROM scratch\nCOPY --from=build app/lib/ /lib\n"
+        ));
+        assert_eq!((lib.bytes, lib.incomplete), (Some(200), true));
+    }
+
+    #[test]
+    fn what_a_run_wrote_stays_unknown_and_names_the_stage() {
+        let copy = last_copy(&format!(
+            "{BUILD}FROM scratch\nCOPY --from=build /install /usr/local\n"
+        ));
+        assert_eq!(copy.bytes, None);
+        assert_eq!(
+            copy.notes,
+            ["`/install` in stage `build` is not from the build context: no size data"]
+        );
+        let ignored = last_copy(&format!(
+            "{BUILD}FROM scratch\nCOPY --from=build /app/lib/secret.key /k\n"
+        ));
+        assert_eq!(
+            ignored.bytes, None,
+            ".dockerignore kept it out of the stage"
+        );
+        let glob = last_copy(&format!(
+            "{BUILD}FROM scratch\nCOPY --from=build /app/*.py /\n"
+        ));
+        assert_eq!(glob.bytes, None);
+        assert!(glob.notes[0].contains("stage `build`"), "{:?}", glob.notes);
+    }
+
+    #[test]
+    fn an_image_named_by_from_stays_unknown() {
+        let copy = last_copy("FROM scratch\nCOPY --from=ghcr.io/astral-sh/uv:latest /uv /bin/uv\n");
+        assert_eq!(copy.bytes, None);
+        assert_eq!(
+            copy.notes,
+            ["copies from the image `ghcr.io/astral-sh/uv:latest`: no size data for its files"]
+        );
+        // A stage defined after the copy is not one it can copy from: the name is an image's.
+        let e = estimate_str(
+            "FROM scratch\nCOPY --from=late /app.py /\nFROM scratch AS late\nCOPY . /\nFROM scratch\nCOPY --from=late /app.py /\n",
+            Some(&app_context()),
+        );
+        assert!(e.instructions[0].amount.notes[0].contains("the image `late`"));
+        assert_eq!(e.instructions[2].amount.bytes, Some(1000));
+    }
+
+    #[test]
+    fn stages_are_named_case_insensitively_or_by_index() {
+        let text = "FROM alpine:3.23 AS Build\nCOPY app.py /srv/\nFROM scratch\nCOPY --from=BUILD /srv/app.py /a\nCOPY --from=0 /srv/app.py /b\n";
+        let e = estimate_str(text, Some(&app_context()));
+        let bytes: Vec<Option<u64>> = e.instructions[1..].iter().map(|i| i.amount.bytes).collect();
+        assert_eq!(bytes, [Some(1000), Some(1000)]);
+        assert!(e.instructions[2].amount.notes[0].contains("stage `0`"));
+    }
+
+    #[test]
+    fn a_stage_built_from_another_holds_its_files() {
+        let copy = last_copy(&format!(
+            "{BUILD}FROM build AS b2\nCOPY lib/util.py /extra/\nFROM scratch\nCOPY --from=b2 /app/app.py /extra/util.py /x/\n"
+        ));
+        assert_eq!((copy.bytes, copy.incomplete), (Some(1200), false));
+    }
+
+    #[test]
+    fn a_scratch_stage_that_runs_nothing_is_fully_known() {
+        let copy = last_copy(
+            "FROM scratch AS files\nCOPY lib /lib/\nCOPY app.py /lib/\nFROM alpine:3.23\nCOPY --from=files /lib /opt/lib\n",
+        );
+        assert_eq!((copy.bytes, copy.incomplete), (Some(1200), false));
+        assert_eq!(copy.confidence, Confidence::Exact);
+    }
+
+    #[test]
+    fn a_stage_only_copied_from_is_estimated() {
+        let text = "FROM alpine:3.23 AS files\nCOPY app.py /srv/\nFROM debian:bookworm AS unused\nRUN apt-get update && apt-get install -y curl\nFROM scratch\nCOPY --from=files / /\n";
+        let tree = crate::syntax::parse(text);
+        let model = Model::build(text, &tree);
+        let e = estimate_stages(
+            &model,
+            Some(&app_context()),
+            &RegistrySizes::default(),
+            &[false, false, true],
+        );
+        let files = &e.stages[0].total;
+        assert!(files.bytes.unwrap() > 1000, "{files:?}");
+        assert_eq!(e.stages[1].total.notes, ["not estimated"]);
+        assert_eq!(e.final_image().unwrap().total.bytes, files.bytes);
     }
 }
