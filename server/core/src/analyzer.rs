@@ -12,8 +12,10 @@
 //! their text now is.
 
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{Hash, Hasher};
 use std::ops::Range;
+
+use rustc_hash::FxHasher;
 
 use crate::environment::Environment;
 use crate::finding::Finding;
@@ -165,8 +167,9 @@ fn stage_at(spans: &[Range<usize>], offset: usize) -> Option<usize> {
 
 /// Each stage's key (see the module documentation).
 fn stage_keys(model: &Model, spans: &[Range<usize>]) -> Vec<u64> {
-    let hash = |write: &dyn Fn(&mut DefaultHasher)| {
-        let mut h = DefaultHasher::new();
+    // Keys hash the whole text on every keystroke: a fast hash, as for the model's spans.
+    let hash = |write: &dyn Fn(&mut FxHasher)| {
+        let mut h = FxHasher::default();
         write(&mut h);
         h.finish()
     };
