@@ -86,6 +86,21 @@ impl Analyzer {
         analysis
     }
 
+    /// Runs `f` on the model of `text` (the parse `tree` of it), built from what the last
+    /// analysis or model kept: the size features ask for the model of the version just
+    /// analysed, which then costs no reading at all.
+    pub fn with_model<T>(
+        &mut self,
+        text: &str,
+        tree: &tree_sitter::Tree,
+        f: impl FnOnce(&Model) -> T,
+    ) -> T {
+        let model = Model::build_cached(text, tree, &mut self.model);
+        let out = f(&model);
+        model.keep(&mut self.model);
+        out
+    }
+
     /// How many RUN scripts the last analysis read; the others were reused.
     pub fn scripts_read(&self) -> usize {
         self.model.scripts_read()
@@ -226,4 +241,38 @@ fn needed_stages(model: &Model, reused: &[Option<Vec<Finding>>]) -> Vec<bool> {
         }
     }
     needed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::SourceFile;
+
+    #[test]
+    fn the_model_of_the_version_just_analysed_is_not_read_again() {
+        let text = "FROM debian AS build\nRUN make\nFROM alpine\nCOPY --from=build /a /a\n";
+        let mut file = SourceFile::new(text);
+        let mut analyzer = Analyzer::default();
+        analyzer.analyze(&file);
+        let stages = analyzer.with_model(text, file.tree(), |model| model.stages.len());
+        assert_eq!(stages, 2);
+        assert_eq!(analyzer.spans_read(), 0);
+        // A newer version reads only what changed, and the next analysis builds on it.
+        file.edit(text.len()..text.len(), "RUN true\n");
+        let instructions =
+            analyzer.with_model(&file.text(), file.tree(), |model| model.instructions.len());
+        assert_eq!((instructions, analyzer.spans_read()), (5, 1));
+        let analysis = analyzer.analyze(&file);
+        assert_eq!(analyzer.spans_read(), 0);
+        let codes = |findings: &[Finding]| -> Vec<_> {
+            findings
+                .iter()
+                .map(|f| (f.code(), f.range.clone()))
+                .collect()
+        };
+        assert_eq!(
+            codes(&analysis.findings),
+            codes(&crate::analyze_str(&file.text()).findings)
+        );
+    }
 }

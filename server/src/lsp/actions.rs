@@ -1,15 +1,15 @@
 //! Everything `textDocument/codeAction` offers, filtered by the kinds the client asked for.
 
 use dockerlean_core::config::Config;
-use dockerlean_core::Model;
 use tower_lsp_server::ls_types::{CodeActionKind, CodeActionOrCommand, CodeActionParams};
 
 use super::code_actions::{ignore_actions, quick_fixes, requested, wanted};
-use super::documents::Analysed;
+use super::documents::{Analysed, OpenDocument};
 use super::session::Session;
 use super::{convert, fix_all, refactor};
 
 pub fn code_actions(
+    document: &OpenDocument,
     analysed: &Analysed,
     params: &CodeActionParams,
     config: &Config,
@@ -21,27 +21,29 @@ pub fn code_actions(
     let only = params.context.only.as_deref();
     let rope = &analysed.rope;
     let range = convert::byte_range_clamped(rope, params.range, session.encoding());
-    let text = rope.to_string();
-    let model = Model::build(&text, &analysed.tree);
-    let mut actions = Vec::new();
-    if wanted(only, &CodeActionKind::QUICKFIX) {
-        let touched = || {
-            requested(
-                &findings,
-                version,
-                range.clone(),
-                &params.context.diagnostics,
-            )
-        };
-        actions.extend(quick_fixes(touched(), rope, version, uri, session));
-        actions.extend(ignore_actions(
-            touched(),
-            &model,
-            rope,
+    let quick = wanted(only, &CodeActionKind::QUICKFIX);
+    let touched = || {
+        requested(
+            &findings,
             version,
-            uri,
-            session,
-        ));
+            range.clone(),
+            &params.context.diagnostics,
+        )
+    };
+    // What needs the model, built from what the analysis kept.
+    let (ignores, split) = document.with_model(rope, &analysed.tree, |model| {
+        let ignores = quick
+            .then(|| ignore_actions(touched(), model, rope, version, uri, session))
+            .unwrap_or_default();
+        let split = wanted(only, &CodeActionKind::REFACTOR_REWRITE)
+            .then(|| refactor::split_stages_action(model, rope, uri, session))
+            .flatten();
+        (ignores, split)
+    });
+    let mut actions = Vec::new();
+    if quick {
+        actions.extend(quick_fixes(touched(), rope, version, uri, session));
+        actions.extend(ignores);
     }
     // Fixing all runs the analysis pass after pass: only when there is something to fix,
     // and only once chosen when the client resolves edits.
@@ -55,8 +57,6 @@ pub fn code_actions(
             actions.extend(fix_all::action(rope, uri, config, session).map(Into::into));
         }
     }
-    if wanted(only, &CodeActionKind::REFACTOR_REWRITE) {
-        actions.extend(refactor::split_stages_action(&model, rope, uri, session).map(Into::into));
-    }
+    actions.extend(split.map(Into::into));
     actions
 }

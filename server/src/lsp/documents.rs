@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use dockerlean_core::position::Encoding;
 use dockerlean_core::size::registry_sizes::RegistrySizes;
-use dockerlean_core::{Analyzer, Environment, Finding, SourceFile};
+use dockerlean_core::{Analyzer, Environment, Finding, Model, SourceFile};
 use ropey::Rope;
 use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 use tree_sitter::Tree;
@@ -64,6 +64,12 @@ impl Document {
         self.version = version;
         skipped
     }
+}
+
+/// One version of a document's text and tree (clones share their chunks and nodes).
+pub struct Snapshot {
+    pub rope: Rope,
+    pub tree: Tree,
 }
 
 /// One version of a document and its findings.
@@ -141,6 +147,25 @@ impl OpenDocument {
             tree,
             findings,
         })
+    }
+
+    /// The document as it is now, to read without holding its lock.
+    pub fn snapshot(&self) -> Snapshot {
+        let doc = self.lock();
+        Snapshot {
+            rope: doc.file.rope().clone(),
+            tree: doc.file.tree().clone(),
+        }
+    }
+
+    /// Runs `f` on the model of a version's text and tree, reusing what the analyses kept (see
+    /// [`Analyzer::with_model`]). Not to be called with the document locked (lock order).
+    pub fn with_model<T>(&self, rope: &Rope, tree: &Tree, f: impl FnOnce(&Model) -> T) -> T {
+        let text = rope.to_string();
+        self.analyzer
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .with_model(&text, tree, f)
     }
 
     /// The analysis of whatever version is current when it finishes.

@@ -353,7 +353,7 @@ impl LanguageServer for Backend {
         let actions = tokio::task::spawn_blocking(move || {
             let (config, _) = effective(&uri, &session.editor_settings);
             let analysed = document.analysed_current(&session.registry.sizes());
-            code_actions(&analysed, &params, &config, &session)
+            code_actions(&document, &analysed, &params, &config, &session)
         })
         .await
         .map_err(|err| {

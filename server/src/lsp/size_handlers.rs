@@ -12,24 +12,25 @@ use tower_lsp_server::ls_types::{
 
 use super::completion::{self, ItemKind};
 use super::convert;
-use super::documents::Document;
+use super::documents::{OpenDocument, Snapshot};
 use super::session::Session;
 use super::size_view::with_model;
 use super::{code_lens, hover, inlay};
 
-/// Runs `f` on the document at `uri` in a blocking task; `None` for an unknown document.
+/// Runs `f` on a snapshot of the document at `uri` in a blocking task, the document unlocked
+/// (edits apply meanwhile); `None` for an unknown document.
 async fn on_document<T: Send + 'static>(
     session: &Arc<Session>,
     uri: Uri,
-    f: impl FnOnce(&Document, &Uri, &Session) -> T + Send + 'static,
+    f: impl FnOnce(&OpenDocument, &Snapshot, &Uri, &Session) -> T + Send + 'static,
 ) -> Result<Option<T>> {
     let Some(document) = session.documents.get(&uri) else {
         return Ok(None);
     };
     let session = session.clone();
     tokio::task::spawn_blocking(move || {
-        let doc = document.lock();
-        Some(f(&doc, &uri, &session))
+        let snapshot = document.snapshot();
+        Some(f(&document, &snapshot, &uri, &session))
     })
     .await
     .map_err(|err| {
@@ -38,27 +39,34 @@ async fn on_document<T: Send + 'static>(
     })
 }
 
-fn offset(doc: &Document, pos: Position, session: &Session) -> usize {
-    convert::byte_range_clamped(doc.file.rope(), LspRange::new(pos, pos), session.encoding()).start
+fn offset(snapshot: &Snapshot, pos: Position, session: &Session) -> usize {
+    convert::byte_range_clamped(&snapshot.rope, LspRange::new(pos, pos), session.encoding()).start
 }
 
 pub async fn hover(session: &Arc<Session>, uri: Uri, pos: Position) -> Result<Option<Hover>> {
-    let answer = on_document(session, uri, move |doc, uri, session| {
+    let answer = on_document(session, uri, move |document, doc, uri, session| {
         let at = offset(doc, pos, session);
         let markdown = session.sizes.markdown();
-        with_model(doc, uri, session, true, |model, estimate, registry| {
-            hover::hover(model, estimate, registry, at, markdown).map(|(range, text)| Hover {
-                contents: HoverContents::Markup(MarkupContent {
-                    kind: if markdown {
-                        MarkupKind::Markdown
-                    } else {
-                        MarkupKind::PlainText
-                    },
-                    value: text,
-                }),
-                range: Some(convert::range(doc.file.rope(), &range, session.encoding())),
-            })
-        })
+        with_model(
+            document,
+            doc,
+            uri,
+            session,
+            true,
+            |model, estimate, registry| {
+                hover::hover(model, estimate, registry, at, markdown).map(|(range, text)| Hover {
+                    contents: HoverContents::Markup(MarkupContent {
+                        kind: if markdown {
+                            MarkupKind::Markdown
+                        } else {
+                            MarkupKind::PlainText
+                        },
+                        value: text,
+                    }),
+                    range: Some(convert::range(&doc.rope, &range, session.encoding())),
+                })
+            },
+        )
     })
     .await?;
     Ok(answer.flatten())
@@ -69,9 +77,9 @@ pub async fn completion(
     uri: Uri,
     pos: Position,
 ) -> Result<Option<CompletionResponse>> {
-    let items = on_document(session, uri, move |doc, uri, session| {
+    let items = on_document(session, uri, move |document, doc, uri, session| {
         let at = offset(doc, pos, session);
-        with_model(doc, uri, session, false, |model, _, _| {
+        with_model(document, doc, uri, session, false, |model, _, _| {
             let table = dockerlean_core::size::base_images::table();
             completion::complete(model, table, at)
                 .into_iter()
@@ -85,7 +93,7 @@ pub async fn completion(
                     sort_text: Some(item.sort),
                     filter_text: Some(item.label.clone()),
                     text_edit: Some(CompletionTextEdit::Edit(TextEdit {
-                        range: convert::range(doc.file.rope(), &item.replace, session.encoding()),
+                        range: convert::range(&doc.rope, &item.replace, session.encoding()),
                         new_text: item.label.clone(),
                     })),
                     label: item.label,
@@ -106,10 +114,10 @@ pub async fn inlay_hints(
     if !session.sizes.inlay_hints() {
         return Ok(Some(Vec::new()));
     }
-    on_document(session, uri, move |doc, uri, session| {
-        let rope = doc.file.rope();
+    on_document(session, uri, move |document, doc, uri, session| {
+        let rope = &doc.rope;
         let within = convert::byte_range_clamped(rope, range, session.encoding());
-        with_model(doc, uri, session, true, |model, estimate, _| {
+        with_model(document, doc, uri, session, true, |model, estimate, _| {
             let estimate = estimate.expect("asked for");
             inlay::hints(model, estimate, within)
                 .into_iter()
@@ -133,9 +141,9 @@ pub async fn code_lenses(session: &Arc<Session>, uri: Uri) -> Result<Option<Vec<
     if !session.sizes.code_lens() {
         return Ok(Some(Vec::new()));
     }
-    on_document(session, uri, move |doc, uri, session| {
-        let rope = doc.file.rope();
-        with_model(doc, uri, session, true, |model, estimate, _| {
+    on_document(session, uri, move |document, doc, uri, session| {
+        let rope = &doc.rope;
+        with_model(document, doc, uri, session, true, |model, estimate, _| {
             let estimate = estimate.expect("asked for");
             code_lens::lenses(model, estimate)
                 .into_iter()

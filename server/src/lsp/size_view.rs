@@ -13,7 +13,7 @@ use dockerlean_core::size::registry_sizes::{self, RegistrySizes};
 use dockerlean_core::Model;
 use tower_lsp_server::ls_types::Uri;
 
-use super::documents::Document;
+use super::documents::{OpenDocument, Snapshot};
 use super::session::Session;
 
 /// Build-context listings by directory, reused for a few seconds: hints, lenses and hovers
@@ -45,34 +45,38 @@ impl ContextCache {
     }
 }
 
-/// Runs `f` over the document's model, its estimate and the registry sizes known (the context
-/// is only listed when `with_estimate` asks for it, since that walks the disk). With registry
-/// look-ups on, base images the table lacks are looked up in the background.
+/// Runs `f` over the model of the document's `snapshot`, its estimate and the registry sizes
+/// known (the context is only listed when `with_estimate` asks for it, since that walks the
+/// disk; before the model is built, which holds up the document's next analysis). With
+/// registry look-ups on, base images the table lacks are looked up in the background.
 pub fn with_model<T>(
-    doc: &Document,
+    document: &OpenDocument,
+    snapshot: &Snapshot,
     uri: &Uri,
     session: &Session,
     with_estimate: bool,
     f: impl FnOnce(&Model, Option<&ImageEstimate>, &RegistrySizes) -> T,
 ) -> T {
-    let text = doc.file.text();
-    let model = Model::build(&text, doc.file.tree());
     if !with_estimate {
-        return f(&model, None, &RegistrySizes::default());
+        return document.with_model(&snapshot.rope, &snapshot.tree, |model| {
+            f(model, None, &RegistrySizes::default())
+        });
     }
-    let wanted = if session.registry.settings().lookups {
-        registry_sizes::wanted(&model)
-    } else {
-        Vec::new()
-    };
-    let registry = session.registry.request(&wanted);
     let listing = uri
         .to_file_path()
         .and_then(|path| path.parent().and_then(|dir| session.contexts.get(dir)));
-    let estimate = estimate(
-        &model,
-        listing.as_deref().map(|l| l as &dyn ContextFiles),
-        &registry,
-    );
-    f(&model, Some(&estimate), &registry)
+    document.with_model(&snapshot.rope, &snapshot.tree, |model| {
+        let wanted = if session.registry.settings().lookups {
+            registry_sizes::wanted(model)
+        } else {
+            Vec::new()
+        };
+        let registry = session.registry.request(&wanted);
+        let estimate = estimate(
+            model,
+            listing.as_deref().map(|l| l as &dyn ContextFiles),
+            &registry,
+        );
+        f(model, Some(&estimate), &registry)
+    })
 }
