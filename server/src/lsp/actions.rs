@@ -32,9 +32,11 @@ pub fn code_actions(
     };
     // What needs the model, built from what the analysis kept.
     let (ignores, split) = document.with_model(rope, &analysed.tree, |model| {
-        let ignores = quick
-            .then(|| ignore_actions(touched(), model, rope, version, uri, session))
-            .unwrap_or_default();
+        let ignores = if quick {
+            ignore_actions(touched(), model, rope, version, uri, session)
+        } else {
+            Vec::new()
+        };
         let split = wanted(only, &CodeActionKind::REFACTOR_REWRITE)
             .then(|| refactor::split_stages_action(model, rope, uri, session))
             .flatten();
