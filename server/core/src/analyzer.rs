@@ -39,17 +39,17 @@ struct Analysed {
 
 impl Analyzer {
     pub fn analyze(&mut self, file: &crate::SourceFile) -> Analysis {
-        self.analyze_text(&file.text(), file.tree(), &Environment::default())
+        self.analyze_text(&file.text(), file.trees(), &Environment::default())
     }
 
-    /// `tree` must be the parse of `text` (as [`crate::SourceFile`] keeps it).
+    /// `trees` must be the parse of `text` (as [`crate::SourceFile`] keeps it).
     pub fn analyze_text(
         &mut self,
         text: &str,
-        tree: &tree_sitter::Tree,
+        trees: &crate::syntax::Trees,
         environment: &Environment,
     ) -> Analysis {
-        let model = Model::build_cached(text, tree, &mut self.model);
+        let model = Model::build_cached(text, trees, &mut self.model);
         if self.environment.as_ref() != Some(environment) {
             self.stages.clear();
             self.environment = Some(environment.clone());

@@ -22,7 +22,7 @@ pub fn code_actions(
     let rope = &analysed.rope;
     let range = convert::byte_range_clamped(rope, params.range, session.encoding());
     let text = rope.to_string();
-    let model = Model::build(&text, &analysed.tree);
+    let model = Model::build(&text, &analysed.trees);
     let mut actions = Vec::new();
     if wanted(only, &CodeActionKind::QUICKFIX) {
         let touched = || {

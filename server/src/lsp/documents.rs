@@ -1,4 +1,4 @@
-//! The open documents: each one's text and incrementally reparsed tree, its version, the
+//! The open documents: each one's text and incrementally reparsed trees, its version, the
 //! findings of its latest analysis, and the analyzer that carries unchanged work from one
 //! version to the next.
 
@@ -8,10 +8,10 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use dockerlean_core::position::Encoding;
 use dockerlean_core::size::registry_sizes::RegistrySizes;
+use dockerlean_core::syntax::Trees;
 use dockerlean_core::{Analyzer, Environment, Finding, SourceFile};
 use ropey::Rope;
 use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
-use tree_sitter::Tree;
 
 use super::convert;
 
@@ -71,8 +71,8 @@ pub struct Analysed {
     pub version: i32,
     /// The text at `version` (a rope clone shares its chunks), for converting positions.
     pub rope: Rope,
-    /// Its tree (a clone shares the nodes).
-    pub tree: Tree,
+    /// Its trees (a clone shares the nodes).
+    pub trees: Trees,
     pub findings: Arc<[Finding]>,
 }
 
@@ -93,7 +93,7 @@ impl OpenDocument {
             .analyzer
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let (rope, tree, path) = {
+        let (rope, trees, path) = {
             let doc = self.lock();
             if doc.version != version {
                 return None;
@@ -104,14 +104,14 @@ impl OpenDocument {
                     return Some(Analysed {
                         version,
                         rope: doc.file.rope().clone(),
-                        tree: doc.file.tree().clone(),
+                        trees: doc.file.trees().clone(),
                         findings: done.findings.clone(),
                     });
                 }
             }
             (
                 doc.file.rope().clone(),
-                doc.file.tree().clone(),
+                doc.file.trees().clone(),
                 doc.path.clone(),
             )
         };
@@ -124,7 +124,7 @@ impl OpenDocument {
                 .unwrap_or_default()
         };
         let findings: Arc<[Finding]> = analyzer
-            .analyze_text(&rope.to_string(), &tree, &environment)
+            .analyze_text(&rope.to_string(), &trees, &environment)
             .findings
             .into();
         let mut doc = self.lock();
@@ -138,7 +138,7 @@ impl OpenDocument {
         Some(Analysed {
             version,
             rope,
-            tree,
+            trees,
             findings,
         })
     }

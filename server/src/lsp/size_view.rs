@@ -56,7 +56,7 @@ pub fn with_model<T>(
     f: impl FnOnce(&Model, Option<&ImageEstimate>, &RegistrySizes) -> T,
 ) -> T {
     let text = doc.file.text();
-    let model = Model::build(&text, doc.file.tree());
+    let model = Model::build(&text, doc.file.trees());
     if !with_estimate {
         return f(&model, None, &RegistrySizes::default());
     }
