@@ -4,6 +4,8 @@
 //! stays what a fresh parse of the whole text gives; long editing sessions must not let merges
 //! add up to one big chunk.
 
+use dockerlean_core::syntax::directives::Directives;
+use dockerlean_core::syntax::logical::stage_starts;
 use dockerlean_core::syntax::{self, Trees};
 use dockerlean_core::{analyze_str, Analyzer, Finding, Model, SourceFile};
 use proptest::prelude::*;
@@ -68,6 +70,16 @@ impl Session {
     fn check(&mut self) {
         let text = &self.text;
         assert_eq!(&self.file.text(), text);
+        // Cut only where the builder's line rules allow, and only with their escape character.
+        let cuts = stage_starts(text);
+        for chunk in &self.file.trees().chunks()[1..] {
+            assert_eq!(Directives::parse(text).escape, b'\\', "{text:?}");
+            assert!(
+                cuts.contains(&chunk.range.start),
+                "{:?} in {text:?}",
+                chunk.range
+            );
+        }
         for chunk in self.file.trees().chunks() {
             let fresh = syntax::parse(&text[chunk.range.clone()]);
             let fresh = &fresh.chunks()[0].tree;
