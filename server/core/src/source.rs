@@ -7,7 +7,9 @@
 //! reads into (by the builder's line rules), so each reads the same alone as in the whole file;
 //! a file whose escape character is not the backslash is one chunk. After edits, a chunk whose
 //! last instruction now reads into the next chunk, or whose first line is no longer a FROM, is
-//! merged with that neighbour; a chunk grown well past its size when it was last cut is cut
+//! merged with that neighbour, and so is a chunk whose tree the grammar does not end there
+//! (an error, or a last line break taken by a comment), since a parse of the whole text would
+//! read on into the next chunk. A chunk grown well past its size when it was last cut is cut
 //! again, so that merges in a long editing session do not add up to one big tree.
 
 use std::ops::Range;
@@ -118,7 +120,7 @@ impl SourceFile {
         self.parse_pending();
     }
 
-    /// Cuts chunk `i` at its FROM lines, parsing new pieces from scratch; returns how many
+    /// Cuts chunk `i` at its FROM lines into pieces to parse from scratch; returns how many
     /// chunks it became.
     fn cut(&mut self, i: usize) -> usize {
         let range = self.trees.chunks[i].range.clone();
@@ -135,25 +137,21 @@ impl SourceFile {
             .chain(starts.into_iter().map(|s| range.start + s))
             .chain(std::iter::once(range.end))
             .collect();
-        let pieces: Vec<(Chunk, ChunkState)> = bounds
+        let tree = &self.trees.chunks[i].tree;
+        let chunks: Vec<Chunk> = bounds
             .windows(2)
-            .map(|w| {
-                let tree = parse_range(&mut self.parser, &self.rope, w[0]..w[1], None);
-                let chunk = Chunk {
-                    range: w[0]..w[1],
-                    tree,
-                };
-                let state = ChunkState {
-                    parse: Parse::Done,
-                    cut: w[1] - w[0],
-                };
-                (chunk, state)
+            .map(|w| Chunk {
+                range: w[0]..w[1],
+                tree: tree.clone(),
             })
             .collect();
-        let n = pieces.len();
-        let (chunks, states): (Vec<_>, Vec<_>) = pieces.into_iter().unzip();
-        self.trees.chunks.splice(i..=i, chunks);
+        let states = chunks.iter().map(|c| ChunkState {
+            parse: Parse::Anew,
+            cut: c.range.len(),
+        });
         self.state.splice(i..=i, states);
+        let n = chunks.len();
+        self.trees.chunks.splice(i..=i, chunks);
         n
     }
 
@@ -262,13 +260,50 @@ impl SourceFile {
     }
 
     fn parse_pending(&mut self) {
-        for (chunk, state) in self.trees.chunks.iter_mut().zip(&mut self.state) {
-            if state.parse != Parse::Done {
-                let old = (state.parse == Parse::Edited).then_some(&chunk.tree);
-                chunk.tree = parse_range(&mut self.parser, &self.rope, chunk.range.clone(), old);
-                state.parse = Parse::Done;
+        let mut i = 0;
+        while i < self.trees.chunks.len() {
+            let state = &mut self.state[i];
+            if state.parse == Parse::Done {
+                i += 1;
+                continue;
+            }
+            let chunk = &mut self.trees.chunks[i];
+            let old = (state.parse == Parse::Edited).then_some(&chunk.tree);
+            chunk.tree = parse_range(&mut self.parser, &self.rope, chunk.range.clone(), old);
+            state.parse = Parse::Done;
+            if i + 1 < self.trees.chunks.len() && !self.grammar_ends(i) {
+                self.merge(i, i + 1);
+            } else {
+                i += 1;
             }
         }
+    }
+
+    /// Whether the grammar, too, ends chunk `i`'s statements where the chunk ends, so that
+    /// a parse of the whole text would start the next chunk afresh: its tree has no error,
+    /// and a line break that no comment took ends its last instruction. (A comment takes its
+    /// line break: after `ARG A #x` the next line is no instruction of its own to the grammar.)
+    fn grammar_ends(&self, i: usize) -> bool {
+        let chunk = &self.trees.chunks[i];
+        let root = chunk.tree.root_node();
+        if root.kind() != "source_file" || root.has_error() {
+            return false;
+        }
+        let mut cursor = root.walk();
+        let children: Vec<_> = root.children(&mut cursor).collect();
+        let Some(last) = children.iter().rposition(|n| !n.is_extra()) else {
+            return true;
+        };
+        let mut at = children[last].end_byte();
+        let extras = children[last + 1..].iter().map(|n| n.byte_range());
+        for extra in extras.chain(std::iter::once(chunk.range.len()..chunk.range.len())) {
+            let gap = chunk.range.start + at..chunk.range.start + extra.start;
+            if self.rope.byte_slice(gap).bytes().any(|b| b == b'\n') {
+                return true;
+            }
+            at = extra.end;
+        }
+        false
     }
 
     /// Merges edited chunks with the neighbours they no longer stand apart from.

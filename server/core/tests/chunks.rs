@@ -146,13 +146,26 @@ fn a_heredoc_opened_over_the_next_from_merges_and_closing_it_keeps_results_equal
 #[test]
 fn deleting_a_from_keyword_merges_its_chunk_into_the_previous() {
     let mut s = Session::new(THREE);
-    s.replace("FROM b AS two", " b AS two");
-    assert_eq!(s.starts(), offsets(&s.text, &["FROM a", "FROM c"]));
-    s.replace(" b AS two", "FROM b AS two");
+    s.replace("FROM b AS two", "b AS two");
+    // `b` is no instruction to the grammar: a chunk with an error merges with the next too,
+    // as a parse of the whole text may recover from it anywhere after.
+    assert_eq!(s.starts(), offsets(&s.text, &["FROM a"]));
+    s.replace("b AS two", "USER b");
+    assert_eq!(s.starts(), offsets(&s.text, &["FROM a"]));
+    s.replace("USER b", "FROM b AS two");
     // Typed at the start of a FROM line, before the keyword.
     let mut s = Session::new(THREE);
     s.replace("FROM c", "RUN x FROM c");
     assert_eq!(s.starts(), offsets(&s.text, &["FROM a", "FROM b"]));
+}
+
+#[test]
+fn a_comment_taking_the_last_line_break_merges_with_the_next_chunk() {
+    let mut s = Session::new(THREE);
+    s.replace("RUN echo two\n", "RUN echo two\nARG X#=1\n");
+    assert_eq!(s.starts(), offsets(&s.text, &["FROM a", "FROM b"]));
+    let s = Session::new("ARG A#=1\nFROM a\nRUN x\n");
+    assert_eq!(s.starts(), vec![0]);
 }
 
 #[test]
