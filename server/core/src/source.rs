@@ -8,8 +8,8 @@
 //! a file whose escape character is not the backslash is one chunk. After edits, a chunk whose
 //! last instruction now reads into the next chunk, or whose first line is no longer a FROM, is
 //! merged with that neighbour, and so is a chunk whose tree the grammar does not end there
-//! (an error, or a last line break taken by a comment), since a parse of the whole text would
-//! read on into the next chunk. A chunk grown well past its size when it was last cut is cut
+//! (an error in its last statement, or a last line break taken by a comment), since a parse of
+//! the whole text would read on into the next chunk. A chunk grown well past its size when it was last cut is cut
 //! again, so that merges in a long editing session do not add up to one big tree.
 
 use std::ops::Range;
@@ -280,13 +280,14 @@ impl SourceFile {
     }
 
     /// Whether the grammar, too, ends chunk `i`'s statements where the chunk ends, so that
-    /// a parse of the whole text would start the next chunk afresh: its tree has no error,
-    /// and a line break that no comment took ends its last instruction. (A comment takes its
-    /// line break: after `ARG A #x` the next line is no instruction of its own to the grammar.)
+    /// a parse of the whole text would start the next chunk afresh: its last statement is
+    /// free of errors (which a parse of more text might recover from differently) and ended by
+    /// a line break that no comment took. (A comment takes its line break: after `ARG A#x` the
+    /// next line is no statement of its own to the grammar.)
     fn grammar_ends(&self, i: usize) -> bool {
         let chunk = &self.trees.chunks[i];
         let root = chunk.tree.root_node();
-        if root.kind() != "source_file" || root.has_error() {
+        if root.kind() != "source_file" {
             return false;
         }
         let mut cursor = root.walk();
@@ -294,6 +295,9 @@ impl SourceFile {
         let Some(last) = children.iter().rposition(|n| !n.is_extra()) else {
             return true;
         };
+        if children[last].has_error() {
+            return false;
+        }
         let mut at = children[last].end_byte();
         let extras = children[last + 1..].iter().map(|n| n.byte_range());
         for extra in extras.chain(std::iter::once(chunk.range.len()..chunk.range.len())) {
