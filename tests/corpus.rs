@@ -157,7 +157,7 @@ fn corpus_incremental_analysis_equals_fresh_analysis() {
                 edits += 1;
                 reused += usize::from(
                     analyzer.stages_analysed()
-                        < Model::build(&file.text(), file.tree()).stages.len(),
+                        < Model::build(&file.text(), file.trees()).stages.len(),
                 );
             }
         }

@@ -41,17 +41,17 @@ struct Analysed {
 
 impl Analyzer {
     pub fn analyze(&mut self, file: &crate::SourceFile) -> Analysis {
-        self.analyze_text(&file.text(), file.tree(), &Environment::default())
+        self.analyze_text(&file.text(), file.trees(), &Environment::default())
     }
 
-    /// `tree` must be the parse of `text` (as [`crate::SourceFile`] keeps it).
+    /// `trees` must be the parse of `text` (as [`crate::SourceFile`] keeps it).
     pub fn analyze_text(
         &mut self,
         text: &str,
-        tree: &tree_sitter::Tree,
+        trees: &crate::syntax::Trees,
         environment: &Environment,
     ) -> Analysis {
-        let model = Model::build_cached(text, tree, &mut self.model);
+        let model = Model::build_cached(text, trees, &mut self.model);
         if self.environment.as_ref() != Some(environment) {
             self.stages.clear();
             self.environment = Some(environment.clone());
@@ -86,16 +86,16 @@ impl Analyzer {
         analysis
     }
 
-    /// Runs `f` on the model of `text` (the parse `tree` of it), built from what the last
+    /// Runs `f` on the model of `text` (`trees` its parse), built from what the last
     /// analysis or model kept: the size features ask for the model of the version just
     /// analysed, which then costs no reading at all.
     pub fn with_model<T>(
         &mut self,
         text: &str,
-        tree: &tree_sitter::Tree,
+        trees: &crate::syntax::Trees,
         f: impl FnOnce(&Model) -> T,
     ) -> T {
-        let model = Model::build_cached(text, tree, &mut self.model);
+        let model = Model::build_cached(text, trees, &mut self.model);
         let out = f(&model);
         model.keep(&mut self.model);
         out
@@ -254,13 +254,13 @@ mod tests {
         let mut file = SourceFile::new(text);
         let mut analyzer = Analyzer::default();
         analyzer.analyze(&file);
-        let stages = analyzer.with_model(text, file.tree(), |model| model.stages.len());
+        let stages = analyzer.with_model(text, file.trees(), |model| model.stages.len());
         assert_eq!(stages, 2);
         assert_eq!(analyzer.spans_read(), 0);
         // A newer version reads only what changed, and the next analysis builds on it.
         file.edit(text.len()..text.len(), "RUN true\n");
         let instructions =
-            analyzer.with_model(&file.text(), file.tree(), |model| model.instructions.len());
+            analyzer.with_model(&file.text(), file.trees(), |model| model.instructions.len());
         assert_eq!((instructions, analyzer.spans_read()), (5, 1));
         let analysis = analyzer.analyze(&file);
         assert_eq!(analyzer.spans_read(), 0);

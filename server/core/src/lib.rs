@@ -38,7 +38,7 @@ pub fn analyze(file: &SourceFile) -> Analysis {
 
 /// Like [`analyze`], knowing the files of the build context.
 pub fn analyze_with(file: &SourceFile, environment: &Environment) -> Analysis {
-    analyze_text(&file.text(), file.tree(), environment)
+    analyze_text(&file.text(), file.trees(), environment)
 }
 
 /// Parses and analyses `text` from scratch (the CLI's path).
@@ -52,8 +52,8 @@ pub fn analyze_str_with(text: &str, environment: &Environment) -> Analysis {
     analyze_text(text, &tree, environment)
 }
 
-fn analyze_text(text: &str, tree: &tree_sitter::Tree, environment: &Environment) -> Analysis {
-    findings(Model::build(text, tree), environment)
+fn analyze_text(text: &str, trees: &syntax::Trees, environment: &Environment) -> Analysis {
+    findings(Model::build(text, trees), environment)
 }
 
 fn findings(model: Model, environment: &Environment) -> Analysis {

@@ -1,33 +1,79 @@
-//! The text of one Dockerfile as a rope, with its tree-sitter tree kept in step by incremental
+//! The text of one Dockerfile as a rope, with its syntax trees kept in step by incremental
 //! reparsing. The parser reads the rope's chunks directly, so an edit never copies the whole text.
+//!
+//! The file is parsed in stage-sized chunks, each its own tree: tree-sitter's incremental reparse
+//! of one tree costs with the number of top-level statements, however small the edit, so an
+//! edit reparses only the chunks it touched. Chunks start before a FROM line that nothing before
+//! reads into (by the builder's line rules), so each reads the same alone as in the whole file;
+//! a file whose escape character is not the backslash is one chunk. After edits, a chunk whose
+//! last instruction now reads into the next chunk, or whose first line is no longer a FROM, is
+//! merged with that neighbour, and so is a chunk whose tree the grammar does not end there
+//! (an error in its last statement, or a last line break taken by a comment), since a parse of
+//! the whole text would read on into the next chunk. A chunk grown well past its size when it was last cut is cut
+//! again, so that merges in a long editing session do not add up to one big tree.
 
 use std::ops::Range;
 
 use ropey::Rope;
 use tree_sitter::{InputEdit, Parser, Point, Tree};
 
-use crate::syntax::containerfile_parser;
+use crate::syntax::directives::Directives;
+use crate::syntax::logical::{reads_past, stage_starts, starts_with_from};
+use crate::syntax::{containerfile_parser, Chunk, Trees};
 
 pub struct SourceFile {
     rope: Rope,
-    tree: Tree,
+    trees: Trees,
+    /// One for each chunk of `trees`.
+    state: Vec<ChunkState>,
+    /// The escape character the chunks were cut for.
+    escape: u8,
     parser: Parser,
 }
 
+#[derive(Clone, Copy)]
+struct ChunkState {
+    parse: Parse,
+    /// Its length when it was last cut.
+    cut: usize,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Parse {
+    Done,
+    /// Its tree has been edited and is reparsed from the old one.
+    Edited,
+    /// Parsed from scratch (its tree is a stale placeholder).
+    Anew,
+}
+
+/// How much a chunk may grow past twice its size at its last cut before it is cut again: below
+/// a few stages' worth, one bigger tree costs less than scanning the chunk for FROM lines.
+const GROWTH_SLACK: usize = 4096;
+
 impl SourceFile {
     pub fn new(text: &str) -> SourceFile {
-        let rope = Rope::from_str(text);
         let mut parser = containerfile_parser();
-        let tree = parse_rope(&mut parser, &rope, None);
-        SourceFile { rope, tree, parser }
+        let tree = parse_range(&mut parser, &Rope::new(), 0..0, None);
+        let mut file = SourceFile {
+            rope: Rope::from_str(text),
+            trees: Trees {
+                chunks: vec![Chunk { range: 0..0, tree }],
+            },
+            state: vec![],
+            escape: b'\\',
+            parser,
+        };
+        file.cut_all();
+        file
     }
 
     pub fn rope(&self) -> &Rope {
         &self.rope
     }
 
-    pub fn tree(&self) -> &Tree {
-        &self.tree
+    pub fn trees(&self) -> &Trees {
+        &self.trees
     }
 
     pub fn text(&self) -> String {
@@ -39,14 +85,14 @@ impl SourceFile {
     }
 
     /// Replaces `range` (byte offsets, clamped to the text and moved back to character
-    /// boundaries) with `new_text` and reparses incrementally from the old tree.
+    /// boundaries) with `new_text` and reparses incrementally from the old trees.
     pub fn edit(&mut self, range: Range<usize>, new_text: &str) {
         self.apply_without_reparse(range, new_text);
         self.reparse();
     }
 
     /// Applies a batch of edits in order (each against the text the previous one produced),
-    /// then reparses once.
+    /// then reparses each chunk they touched once.
     pub fn edit_many<'a>(&mut self, edits: impl IntoIterator<Item = (Range<usize>, &'a str)>) {
         for (range, text) in edits {
             self.apply_without_reparse(range, text);
@@ -57,32 +103,244 @@ impl SourceFile {
     /// Replaces the whole text (a full-document sync) and parses from scratch.
     pub fn replace_all(&mut self, text: &str) {
         self.rope = Rope::from_str(text);
-        self.tree = parse_rope(&mut self.parser, &self.rope, None);
+        self.cut_all();
+    }
+
+    /// Cuts the whole text into chunks and parses each from scratch.
+    fn cut_all(&mut self) {
+        self.escape = Directives::parse(&self.text()).escape;
+        let whole = 0..self.rope.len_bytes();
+        self.trees.chunks.truncate(1);
+        self.trees.chunks[0].range = whole;
+        self.state = vec![ChunkState {
+            parse: Parse::Anew,
+            cut: 0,
+        }];
+        self.cut(0);
+        self.parse_pending();
+    }
+
+    /// Cuts chunk `i` at its FROM lines into pieces to parse from scratch; returns how many
+    /// chunks it became.
+    fn cut(&mut self, i: usize) -> usize {
+        let range = self.trees.chunks[i].range.clone();
+        let starts = if self.escape == b'\\' {
+            stage_starts(&self.rope.byte_slice(range.clone()).to_string())
+        } else {
+            Vec::new()
+        };
+        self.state[i].cut = range.len();
+        if starts.is_empty() {
+            return 1;
+        }
+        let bounds: Vec<usize> = std::iter::once(range.start)
+            .chain(starts.into_iter().map(|s| range.start + s))
+            .chain(std::iter::once(range.end))
+            .collect();
+        let tree = &self.trees.chunks[i].tree;
+        let chunks: Vec<Chunk> = bounds
+            .windows(2)
+            .map(|w| Chunk {
+                range: w[0]..w[1],
+                tree: tree.clone(),
+            })
+            .collect();
+        let states = chunks.iter().map(|c| ChunkState {
+            parse: Parse::Anew,
+            cut: c.range.len(),
+        });
+        self.state.splice(i..=i, states);
+        let n = chunks.len();
+        self.trees.chunks.splice(i..=i, chunks);
+        n
     }
 
     fn apply_without_reparse(&mut self, range: Range<usize>, new_text: &str) {
         let start = self.floor_char_boundary(range.start);
         let old_end = self.floor_char_boundary(range.end).max(start);
-        let start_position = self.point_at(start);
-        let old_end_position = self.point_at(old_end);
+        let first = self.chunk_at(start);
+        let last = if old_end > start {
+            self.chunk_at(old_end - 1)
+        } else {
+            first
+        };
+        self.merge(first, last);
+        let base = self.trees.chunks[first].range.start;
+        let start_position = self.point_in(base, start);
+        let old_end_position = self.point_in(base, old_end);
         let start_char = self.rope.byte_to_char(start);
         let old_end_char = self.rope.byte_to_char(old_end);
         self.rope.remove(start_char..old_end_char);
         self.rope.insert(start_char, new_text);
         let new_end = start + new_text.len();
-        let new_end_position = self.point_at(new_end);
-        self.tree.edit(&InputEdit {
-            start_byte: start,
-            old_end_byte: old_end,
-            new_end_byte: new_end,
+        let new_end_position = self.point_in(base, new_end);
+        let chunk = &mut self.trees.chunks[first];
+        chunk.tree.edit(&InputEdit {
+            start_byte: start - base,
+            old_end_byte: old_end - base,
+            new_end_byte: new_end - base,
             start_position,
             old_end_position,
             new_end_position,
         });
+        chunk.range.end = chunk.range.end - old_end + new_end;
+        self.state[first].parse = self.state[first].parse.max(Parse::Edited);
+        for chunk in &mut self.trees.chunks[first + 1..] {
+            chunk.range =
+                chunk.range.start - old_end + new_end..chunk.range.end - old_end + new_end;
+        }
+    }
+
+    /// The chunk holding `byte` (the last one at the end of the text).
+    fn chunk_at(&self, byte: usize) -> usize {
+        self.trees
+            .chunks
+            .partition_point(|c| c.range.start <= byte)
+            .saturating_sub(1)
+    }
+
+    /// Makes chunks `first..=last` one, its tree told that the others' text was appended.
+    fn merge(&mut self, first: usize, last: usize) {
+        if last <= first {
+            return;
+        }
+        let base = self.trees.chunks[first].range.start;
+        let (old_end, new_end) = (
+            self.trees.chunks[first].range.end,
+            self.trees.chunks[last].range.end,
+        );
+        let at = self.point_in(base, old_end);
+        let new_end_position = self.point_in(base, new_end);
+        let merged = &self.state[first..=last];
+        let state = ChunkState {
+            parse: merged.iter().map(|s| s.parse).fold(Parse::Edited, Ord::max),
+            // Merged chunks are not cut again until they grow as much as one of them could.
+            cut: merged.iter().map(|s| s.cut).fold(0, Ord::max),
+        };
+        let chunk = &mut self.trees.chunks[first];
+        chunk.tree.edit(&InputEdit {
+            start_byte: old_end - base,
+            old_end_byte: old_end - base,
+            new_end_byte: new_end - base,
+            start_position: at,
+            old_end_position: at,
+            new_end_position,
+        });
+        chunk.range.end = new_end;
+        self.state[first] = state;
+        self.trees.chunks.drain(first + 1..=last);
+        self.state.drain(first + 1..=last);
     }
 
     fn reparse(&mut self) {
-        self.tree = parse_rope(&mut self.parser, &self.rope, Some(&self.tree));
+        if self.escape == b'\\' {
+            self.mend_boundaries();
+        }
+        // Directives are at the top of the first chunk: nothing before a FROM line is
+        // elsewhere.
+        if self.state[0].parse != Parse::Done {
+            let head = self.rope.byte_slice(self.trees.chunks[0].range.clone());
+            if Directives::parse(&head.to_string()).escape != self.escape {
+                self.cut_all();
+                return;
+            }
+        }
+        let mut i = 0;
+        while i < self.trees.chunks.len() {
+            let state = self.state[i];
+            if state.parse != Parse::Done
+                && self.trees.chunks[i].range.len() > 2 * state.cut + GROWTH_SLACK
+            {
+                i += self.cut(i);
+            } else {
+                i += 1;
+            }
+        }
+        self.parse_pending();
+    }
+
+    fn parse_pending(&mut self) {
+        let mut i = 0;
+        while i < self.trees.chunks.len() {
+            let state = &mut self.state[i];
+            if state.parse == Parse::Done {
+                i += 1;
+                continue;
+            }
+            let chunk = &mut self.trees.chunks[i];
+            let old = (state.parse == Parse::Edited).then_some(&chunk.tree);
+            chunk.tree = parse_range(&mut self.parser, &self.rope, chunk.range.clone(), old);
+            state.parse = Parse::Done;
+            if i + 1 < self.trees.chunks.len() && !self.grammar_ends(i) {
+                self.merge(i, i + 1);
+            } else {
+                i += 1;
+            }
+        }
+    }
+
+    /// Whether the grammar, too, ends chunk `i`'s statements where the chunk ends, so that
+    /// a parse of the whole text would start the next chunk afresh: its last statement is
+    /// free of errors (which a parse of more text might recover from differently) and ended by
+    /// a line break that no comment took. (A comment takes its line break: after `ARG A#x` the
+    /// next line is no statement of its own to the grammar.)
+    fn grammar_ends(&self, i: usize) -> bool {
+        let chunk = &self.trees.chunks[i];
+        let root = chunk.tree.root_node();
+        if root.kind() != "source_file" {
+            return false;
+        }
+        let mut cursor = root.walk();
+        let children: Vec<_> = root.children(&mut cursor).collect();
+        let Some(last) = children.iter().rposition(|n| !n.is_extra()) else {
+            return true;
+        };
+        if children[last].has_error() {
+            return false;
+        }
+        let mut at = children[last].end_byte();
+        let extras = children[last + 1..].iter().map(|n| n.byte_range());
+        for extra in extras.chain(std::iter::once(chunk.range.len()..chunk.range.len())) {
+            let gap = chunk.range.start + at..chunk.range.start + extra.start;
+            if self.rope.byte_slice(gap).bytes().any(|b| b == b'\n') {
+                return true;
+            }
+            at = extra.end;
+        }
+        false
+    }
+
+    /// Merges edited chunks with the neighbours they no longer stand apart from.
+    fn mend_boundaries(&mut self) {
+        let mut i = 0;
+        while i < self.trees.chunks.len() {
+            if self.state[i].parse == Parse::Done {
+                i += 1;
+            } else if i > 0 && !self.starts_with_from(i) {
+                self.merge(i - 1, i);
+                i -= 1;
+            } else if i + 1 < self.trees.chunks.len() && self.reads_into_next(i) {
+                self.merge(i, i + 1);
+            } else {
+                i += 1;
+            }
+        }
+    }
+
+    fn starts_with_from(&self, i: usize) -> bool {
+        let range = self.trees.chunks[i].range.clone();
+        let line = self.rope.byte_to_line(range.start);
+        let line_end = self.rope.line_to_byte(line + 1).min(range.end);
+        starts_with_from(&self.rope.byte_slice(range.start..line_end).to_string())
+    }
+
+    fn reads_into_next(&self, i: usize) -> bool {
+        let range = self.trees.chunks[i].range.clone();
+        // With the next chunk's first line, which a continuation or a heredoc would read.
+        let next_line = self.rope.byte_to_line(range.end);
+        let through = self.rope.line_to_byte(next_line + 1);
+        let text = self.rope.byte_slice(range.start..through).to_string();
+        reads_past(&text, range.len())
     }
 
     /// The largest character boundary at or before `byte`, clamped to the text.
@@ -91,21 +349,26 @@ impl SourceFile {
         self.rope.char_to_byte(self.rope.byte_to_char(byte))
     }
 
-    /// tree-sitter's point: rows split at `\n` only, columns in bytes.
-    fn point_at(&self, byte: usize) -> Point {
-        let row = self.rope.byte_to_line(byte);
-        Point::new(row, byte - self.rope.line_to_byte(row))
+    /// tree-sitter's point of `byte` in a chunk starting at `base`: rows split at `\n` only,
+    /// columns in bytes.
+    fn point_in(&self, base: usize, byte: usize) -> Point {
+        let (row, base_row) = (self.rope.byte_to_line(byte), self.rope.byte_to_line(base));
+        // A chunk starts at a line start, but for a moment after an edit that removed the line
+        // break before it, until it is merged.
+        let line_start = self.rope.line_to_byte(row).max(base);
+        Point::new(row - base_row, byte - line_start)
     }
 }
 
-fn parse_rope(parser: &mut Parser, rope: &Rope, old: Option<&Tree>) -> Tree {
-    let len = rope.len_bytes();
+/// Parses `range` of the rope on its own, incrementally from `old` if given.
+fn parse_range(parser: &mut Parser, rope: &Rope, range: Range<usize>, old: Option<&Tree>) -> Tree {
     let mut read = |byte: usize, _: Point| -> &[u8] {
-        if byte >= len {
+        let at = range.start + byte;
+        if at >= range.end {
             return &[];
         }
-        let (chunk, chunk_start, _, _) = rope.chunk_at_byte(byte);
-        &chunk.as_bytes()[byte - chunk_start..]
+        let (chunk, chunk_start, _, _) = rope.chunk_at_byte(at);
+        &chunk.as_bytes()[at - chunk_start..(range.end - chunk_start).min(chunk.len())]
     };
     parser
         .parse_with_options(&mut read, old, None)

@@ -1,8 +1,13 @@
 //! Differential test of incremental reparsing: any sequence of edits applied through
-//! `SourceFile::edit` must leave exactly the text and tree that a fresh parse of the same text
-//! gives (or, where the text has syntax errors, the same instructions). A mismatch means the language server would analyse a tree that does not match what
+//! `SourceFile::edit` must leave exactly the text, chunks cut where the builder's line rules
+//! allow, each chunk's tree as a fresh parse of that chunk's text gives it (or, where that text
+//! has syntax errors, the same instructions), and the model a fresh parse of the whole text
+//! gives. A mismatch means the language server would analyse a tree that does not match what
 //! the user sees.
 
+use dockerlean_core::syntax::directives::Directives;
+use dockerlean_core::syntax::logical::stage_starts;
+use dockerlean_core::syntax::{self, Trees};
 use dockerlean_core::{Model, SourceFile};
 use proptest::prelude::*;
 use proptest::sample::{select, Index};
@@ -14,6 +19,7 @@ const SEEDS: &[&str] = &[
     "# syntax=docker/dockerfile:1\nFROM alpine:3.20\nRUN apk add --no-cache git\nADD ./src /src\nENV NAME=\"é😀\" \\\n    OTHER=1\n",
     "FROM ubuntu:24.04\r\nARG VERSION=1.0\r\nRUN echo \"$VERSION\" \\\r\n  && apt-get install -y jq\r\nLABEL maintainer=\"ünï 😀\"\r\n",
     "FROM alpine\nRUN <<EOF\napk add curl\necho done\nEOF\nCOPY <<-CONF /etc/app.conf\n\tkey=value\n\tCONF\n",
+    "ARG A=1\nFROM a AS one\nRUN x \\\n  y\nFROM b AS two\nRUN <<EOF\nz\nEOF\n\nfrom c\n# c\nCOPY --from=one / /\n",
     "",
 ];
 
@@ -81,9 +87,9 @@ fn byte_range(text: &str, edit: &Edit) -> std::ops::Range<usize> {
     start..floor(start + edit.delete)
 }
 
-/// The tree's S-expression plus every node's byte range and point span, which the
-/// S-expression leaves out and an incremental edit can get wrong on its own.
-fn shape(file: &SourceFile) -> (String, Vec<String>) {
+/// A tree's S-expression plus every node's byte range and point span, which the S-expression
+/// leaves out and an incremental edit can get wrong on its own.
+fn shape(tree: &tree_sitter::Tree) -> (String, Vec<String>) {
     fn walk(node: Node, out: &mut Vec<String>) {
         out.push(format!(
             "{} {:?} {:?}-{:?}",
@@ -97,31 +103,62 @@ fn shape(file: &SourceFile) -> (String, Vec<String>) {
             walk(child, out);
         }
     }
-    let root = file.tree().root_node();
+    let root = tree.root_node();
     let mut nodes = Vec::new();
     walk(root, &mut nodes);
     (root.to_sexp(), nodes)
 }
 
-/// Where the text has syntax errors, tree-sitter's error recovery may shape the ERROR nodes of
-/// an incremental reparse differently from a fresh parse; the analysis reads those regions with
-/// the builder's line rules, so there the instructions it sees must match. Everywhere else the
-/// trees must be identical.
+/// What the analysis reads from a parse.
+fn reading(
+    text: &str,
+    trees: &Trees,
+) -> (
+    Vec<std::ops::Range<usize>>,
+    Vec<std::ops::Range<usize>>,
+    bool,
+) {
+    let model = Model::build(text, trees);
+    let instructions = model.instructions.iter().map(|i| i.range()).collect();
+    (instructions, model.comments, model.recovered.is_empty())
+}
+
+/// Where a chunk's text has syntax errors, tree-sitter's error recovery may shape the ERROR
+/// nodes of an incremental reparse differently from a fresh parse; the analysis reads those
+/// regions with the builder's line rules, so there the instructions it sees must match.
+/// Everywhere else the trees must be identical.
 fn check_matches_fresh_parse(file: &SourceFile, expected_text: &str) -> Result<(), TestCaseError> {
     prop_assert_eq!(file.text(), expected_text);
-    let fresh = SourceFile::new(expected_text);
-    if fresh.tree().root_node().has_error() {
-        let instructions = |f: &SourceFile| -> Vec<_> {
-            Model::build(expected_text, f.tree())
-                .instructions
-                .iter()
-                .map(|i| i.range())
-                .collect()
-        };
-        prop_assert_eq!(instructions(file), instructions(&fresh));
-    } else {
-        prop_assert_eq!(shape(file), shape(&fresh));
+    let chunks = file.trees().chunks();
+    let mut at = 0;
+    for chunk in chunks {
+        prop_assert_eq!(chunk.range.start, at);
+        at = chunk.range.end;
     }
+    prop_assert_eq!(at, expected_text.len());
+    // Cut only where the builder's line rules allow, and only with their escape character.
+    if chunks.len() > 1 {
+        prop_assert_eq!(Directives::parse(expected_text).escape, b'\\');
+    }
+    let starts = stage_starts(expected_text);
+    for chunk in &chunks[1..] {
+        prop_assert!(
+            starts.contains(&chunk.range.start),
+            "a chunk at {:?}",
+            chunk.range
+        );
+    }
+    for chunk in chunks {
+        let fresh = syntax::parse(&expected_text[chunk.range.clone()]);
+        let fresh = &fresh.chunks()[0].tree;
+        if !fresh.root_node().has_error() {
+            prop_assert_eq!(shape(&chunk.tree), shape(fresh));
+        }
+    }
+    prop_assert_eq!(
+        reading(expected_text, file.trees()),
+        reading(expected_text, &syntax::parse(expected_text))
+    );
     Ok(())
 }
 

@@ -31,7 +31,7 @@ pub fn code_actions(
         )
     };
     // What needs the model, built from what the analysis kept.
-    let (ignores, split) = document.with_model(rope, &analysed.tree, |model| {
+    let (ignores, split) = document.with_model(rope, &analysed.trees, |model| {
         let ignores = if quick {
             ignore_actions(touched(), model, rope, version, uri, session)
         } else {

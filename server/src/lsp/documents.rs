@@ -1,4 +1,4 @@
-//! The open documents: each one's text and incrementally reparsed tree, its version, the
+//! The open documents: each one's text and incrementally reparsed trees, its version, the
 //! findings of its latest analysis, and the analyzer that carries unchanged work from one
 //! version to the next.
 
@@ -8,10 +8,10 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use dockerlean_core::position::Encoding;
 use dockerlean_core::size::registry_sizes::RegistrySizes;
+use dockerlean_core::syntax::Trees;
 use dockerlean_core::{Analyzer, Environment, Finding, Model, SourceFile};
 use ropey::Rope;
 use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
-use tree_sitter::Tree;
 
 use super::convert;
 
@@ -66,10 +66,10 @@ impl Document {
     }
 }
 
-/// One version of a document's text and tree (clones share their chunks and nodes).
+/// One version of a document's text and trees (clones share their chunks and nodes).
 pub struct Snapshot {
     pub rope: Rope,
-    pub tree: Tree,
+    pub trees: Trees,
 }
 
 /// One version of a document and its findings.
@@ -77,8 +77,8 @@ pub struct Analysed {
     pub version: i32,
     /// The text at `version` (a rope clone shares its chunks), for converting positions.
     pub rope: Rope,
-    /// Its tree (a clone shares the nodes).
-    pub tree: Tree,
+    /// Its trees (a clone shares the nodes).
+    pub trees: Trees,
     pub findings: Arc<[Finding]>,
 }
 
@@ -99,7 +99,7 @@ impl OpenDocument {
             .analyzer
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let (rope, tree, path) = {
+        let (rope, trees, path) = {
             let doc = self.lock();
             if doc.version != version {
                 return None;
@@ -110,14 +110,14 @@ impl OpenDocument {
                     return Some(Analysed {
                         version,
                         rope: doc.file.rope().clone(),
-                        tree: doc.file.tree().clone(),
+                        trees: doc.file.trees().clone(),
                         findings: done.findings.clone(),
                     });
                 }
             }
             (
                 doc.file.rope().clone(),
-                doc.file.tree().clone(),
+                doc.file.trees().clone(),
                 doc.path.clone(),
             )
         };
@@ -130,7 +130,7 @@ impl OpenDocument {
                 .unwrap_or_default()
         };
         let findings: Arc<[Finding]> = analyzer
-            .analyze_text(&rope.to_string(), &tree, &environment)
+            .analyze_text(&rope.to_string(), &trees, &environment)
             .findings
             .into();
         let mut doc = self.lock();
@@ -144,7 +144,7 @@ impl OpenDocument {
         Some(Analysed {
             version,
             rope,
-            tree,
+            trees,
             findings,
         })
     }
@@ -154,18 +154,18 @@ impl OpenDocument {
         let doc = self.lock();
         Snapshot {
             rope: doc.file.rope().clone(),
-            tree: doc.file.tree().clone(),
+            trees: doc.file.trees().clone(),
         }
     }
 
-    /// Runs `f` on the model of a version's text and tree, reusing what the analyses kept (see
+    /// Runs `f` on the model of a version's text and trees, reusing what the analyses kept (see
     /// [`Analyzer::with_model`]). Not to be called with the document locked (lock order).
-    pub fn with_model<T>(&self, rope: &Rope, tree: &Tree, f: impl FnOnce(&Model) -> T) -> T {
+    pub fn with_model<T>(&self, rope: &Rope, trees: &Trees, f: impl FnOnce(&Model) -> T) -> T {
         let text = rope.to_string();
         self.analyzer
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .with_model(&text, tree, f)
+            .with_model(&text, trees, f)
     }
 
     /// The analysis of whatever version is current when it finishes.

@@ -58,14 +58,14 @@ pub fn with_model<T>(
     f: impl FnOnce(&Model, Option<&ImageEstimate>, &RegistrySizes) -> T,
 ) -> T {
     if !with_estimate {
-        return document.with_model(&snapshot.rope, &snapshot.tree, |model| {
+        return document.with_model(&snapshot.rope, &snapshot.trees, |model| {
             f(model, None, &RegistrySizes::default())
         });
     }
     let listing = uri
         .to_file_path()
         .and_then(|path| path.parent().and_then(|dir| session.contexts.get(dir)));
-    document.with_model(&snapshot.rope, &snapshot.tree, |model| {
+    document.with_model(&snapshot.rope, &snapshot.trees, |model| {
         let wanted = if session.registry.settings().lookups {
             registry_sizes::wanted(model)
         } else {

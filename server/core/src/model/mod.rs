@@ -9,8 +9,6 @@ pub mod stage;
 
 use std::ops::Range;
 
-use tree_sitter::Tree;
-
 pub use instruction::{Flag, Instruction, Kind};
 pub use model_cache::ModelCache;
 pub use mounts::Mount;
@@ -20,6 +18,7 @@ pub use stage::{Base, Stage};
 
 use crate::syntax::directives::Directives;
 use crate::syntax::segment::{segment, Segments};
+use crate::syntax::Trees;
 
 pub struct Model<'a> {
     pub text: &'a str,
@@ -33,21 +32,21 @@ pub struct Model<'a> {
 }
 
 impl<'a> Model<'a> {
-    pub fn build(text: &'a str, tree: &Tree) -> Model<'a> {
-        Model::build_with(text, tree, None)
+    pub fn build(text: &'a str, trees: &Trees) -> Model<'a> {
+        Model::build_with(text, trees, None)
     }
 
     /// [`Model::build`] for the next version of a document: the stages whose text did not
     /// change since the previous build with `cache` are reused, and RUN scripts whose text did
     /// not change are not read again. Give the model back with [`Model::keep`].
-    pub fn build_cached(text: &'a str, tree: &Tree, cache: &mut ModelCache) -> Model<'a> {
+    pub fn build_cached(text: &'a str, trees: &Trees, cache: &mut ModelCache) -> Model<'a> {
         let directives = Directives::parse(text);
         if directives.escape != model_cache::ESCAPE {
-            let model = Model::build_with(text, tree, Some(&mut cache.scripts));
+            let model = Model::build_with(text, trees, Some(&mut cache.scripts));
             cache.forget();
             return model;
         }
-        let read = cache.read(text, tree);
+        let read = cache.read(text, trees);
         Model::assemble(text, directives, read.instructions, read.segments)
     }
 
@@ -56,9 +55,9 @@ impl<'a> Model<'a> {
         cache.keep(self.text, self.instructions, self.comments, self.recovered);
     }
 
-    fn build_with(text: &'a str, tree: &Tree, mut cache: Option<&mut ScriptCache>) -> Model<'a> {
+    fn build_with(text: &'a str, trees: &Trees, mut cache: Option<&mut ScriptCache>) -> Model<'a> {
         let directives = Directives::parse(text);
-        let mut segments = segment(text, tree, directives.escape);
+        let mut segments = segment(text, trees, directives.escape);
         let mut instructions: Vec<Instruction> = std::mem::take(&mut segments.lines)
             .into_iter()
             .map(|line| Instruction::parse(text, line, directives.escape))

@@ -1,22 +1,22 @@
 //! What one build of a document's model keeps for the next, so that an edit re-reads only what
-//! it changed. The file is cut into stage-sized spans at each FROM the grammar parsed cleanly;
+//! it changed. The spans are the chunks [`crate::SourceFile`] parses apart (stage-sized);
 //! a span whose text is unchanged (wherever it moved) gets its instructions back, moved to
 //! their new offsets, without segmenting, splitting words or reading scripts again. A span
 //! that changed is read as usual, its RUN scripts still looked up by their text
-//! ([`ScriptCache`]). The model is exactly what a fresh build gives: spans start where the
+//! ([`ScriptCache`]). The model is exactly what a fresh build gives: chunks start where the
 //! builder's line rules start an instruction and nothing before reads into them, and a span
-//! whose reading runs past its end (an unterminated heredoc, say) is read together with the
-//! next one and not kept.
+//! whose reading runs past its end all the same (an unterminated heredoc, say) is read
+//! together with the next one and not kept.
 
 use std::hash::{Hash, Hasher};
 use std::ops::Range;
 
 use rustc_hash::{FxHashMap, FxHasher};
-use tree_sitter::Tree;
 
 use crate::model::instruction::{Instruction, Kind};
 use crate::model::script_cache::ScriptCache;
 use crate::syntax::segment::{segment_range, Segments};
+use crate::syntax::{Chunk, Trees};
 
 /// Spans are only cut in files that use the grammar's escape character (see
 /// [`crate::syntax::segment::segment`]).
@@ -59,7 +59,7 @@ pub(crate) struct Read {
 
 impl ModelCache {
     /// Reads a file whose escape character is the backslash, reusing the kept spans.
-    pub(crate) fn read(&mut self, text: &str, tree: &Tree) -> Read {
+    pub(crate) fn read(&mut self, text: &str, trees: &Trees) -> Read {
         self.building.clear();
         self.spans_read = 0;
         let mut read = Read {
@@ -67,11 +67,12 @@ impl ModelCache {
             instructions: Vec::new(),
         };
         let mut covered = 0;
-        for span in spans(text, tree) {
+        for chunk in trees.chunks() {
+            let span = chunk.range.clone();
             if covered > span.start {
                 // The previous span's reading ran into this one: read on from there.
                 let first = covered;
-                covered = self.read_span(text, tree, first..span.end.max(first), &mut read);
+                covered = self.read_span(text, chunk, first..span.end.max(first), &mut read);
                 // It did not start at its own start: not a reading of that span to keep.
                 if let Some(last) = self.building.last_mut() {
                     last.keep = false;
@@ -101,16 +102,22 @@ impl ModelCache {
                     .extend(kept.recovered.into_iter().map(moved));
                 covered = span.end;
             } else {
-                covered = self.read_span(text, tree, span, &mut read);
+                covered = self.read_span(text, chunk, span, &mut read);
             }
         }
         read
     }
 
-    fn read_span(&mut self, text: &str, tree: &Tree, span: Range<usize>, read: &mut Read) -> usize {
+    fn read_span(
+        &mut self,
+        text: &str,
+        chunk: &Chunk,
+        span: Range<usize>,
+        read: &mut Read,
+    ) -> usize {
         self.spans_read += 1;
         let mut segments = Segments::default();
-        let covered = segment_range(text, tree, span.clone(), &mut segments);
+        let covered = segment_range(text, chunk, span.clone(), &mut segments);
         self.building.push(Built {
             span: span.clone(),
             instructions: segments.lines.len(),
@@ -193,39 +200,4 @@ fn hash(text: &str) -> u64 {
     let mut h = FxHasher::default();
     text.hash(&mut h);
     h.finish()
-}
-
-/// The file cut before each FROM the grammar parsed cleanly at the top level (the first span
-/// is what precedes the first FROM). Candidates are found in the text, each checked in the tree
-/// in logarithmic time: walking the root's thousands of children would cost more than the edit.
-fn spans(text: &str, tree: &Tree) -> Vec<Range<usize>> {
-    let root = tree.root_node();
-    let from = tree.language().id_for_node_kind("from_instruction", true);
-    let mut starts = vec![0];
-    if root.kind() == "source_file" {
-        let mut line = 0;
-        while line < text.len() {
-            let next = text[line..].find('\n').map_or(text.len(), |i| line + i + 1);
-            let content = &text[line..next];
-            let keyword = next - content.trim_start_matches([' ', '\t']).len();
-            let is_from = text
-                .get(keyword..keyword + 4)
-                .is_some_and(|k| k.eq_ignore_ascii_case("from"));
-            if is_from && line > 0 {
-                let node = root.descendant_for_byte_range(keyword, keyword);
-                let statement = node.and_then(|n| {
-                    std::iter::successors(Some(n), |n| n.parent())
-                        .find(|n| n.parent().is_some_and(|p| p.id() == root.id()))
-                });
-                if statement.is_some_and(|n| {
-                    n.kind_id() == from && !n.has_error() && n.start_byte() == keyword
-                }) {
-                    starts.push(line);
-                }
-            }
-            line = next;
-        }
-    }
-    starts.push(text.len());
-    starts.windows(2).map(|w| w[0]..w[1]).collect()
 }

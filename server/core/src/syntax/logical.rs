@@ -62,6 +62,43 @@ pub fn scan(text: &str, range: Range<usize>, escape: u8) -> (Vec<LogicalLine>, V
     (lines, comments)
 }
 
+/// The line starts in `text` (read with the backslash escape) where a FROM instruction starts,
+/// the start of the text excepted: what precedes such a line reads the same without what
+/// follows it, and the other way round, so the text can be cut there into chunks parsed apart.
+pub fn stage_starts(text: &str) -> Vec<usize> {
+    scan(text, 0..text.len(), b'\\')
+        .0
+        .iter()
+        .filter(|l| text[l.keyword.clone()].eq_ignore_ascii_case("FROM"))
+        .map(|l| physical_line(text, l.keyword.start).start)
+        .filter(|&start| start > 0)
+        .collect()
+}
+
+/// Whether the first line of `text` starts a FROM instruction, given that nothing before it
+/// reads into it.
+pub fn starts_with_from(text: &str) -> bool {
+    let line = physical_line(text, 0);
+    let keyword = skip_blanks(text, 0, line.end);
+    let end = (keyword..line.end)
+        .find(|&i| is_blank(text.as_bytes()[i]))
+        .unwrap_or(line.end);
+    text[keyword..end].eq_ignore_ascii_case("FROM")
+}
+
+/// Whether the instructions of `text[..end]` (the text of a chunk, followed by the first line
+/// of the next) read past `end`: it does not end a line, or its last instruction continues
+/// over it or has a heredoc still open there.
+pub fn reads_past(text: &str, end: usize) -> bool {
+    if end > 0 && text.as_bytes()[end - 1] != b'\n' {
+        return true;
+    }
+    scan(text, 0..end, b'\\')
+        .0
+        .last()
+        .is_some_and(|l| physical_line(text, l.range.end).next > end)
+}
+
 /// Reads the instruction whose keyword starts at `start`.
 pub fn scan_instruction(text: &str, start: usize, escape: u8) -> LogicalLine {
     let bytes = text.as_bytes();

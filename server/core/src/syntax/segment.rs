@@ -3,9 +3,10 @@
 
 use std::ops::Range;
 
-use tree_sitter::{QueryCursor, StreamingIterator, Tree};
+use tree_sitter::{QueryCursor, StreamingIterator};
 
 use crate::queries;
+use crate::syntax::{Chunk, Trees};
 
 use crate::syntax::logical::{physical_line, scan, scan_instruction, LogicalLine};
 
@@ -18,7 +19,7 @@ pub struct Segments {
     pub recovered: Vec<Range<usize>>,
 }
 
-pub fn segment(text: &str, tree: &Tree, escape: u8) -> Segments {
+pub fn segment(text: &str, trees: &Trees, escape: u8) -> Segments {
     let mut out = Segments::default();
     if escape != b'\\' {
         // The grammar only knows the backslash; the whole file follows the builder's rules.
@@ -28,30 +29,41 @@ pub fn segment(text: &str, tree: &Tree, escape: u8) -> Segments {
         out.recovered.push(0..text.len());
         return out;
     }
-    segment_range(text, tree, 0..text.len(), &mut out);
+    let mut covered = 0;
+    for chunk in trees.chunks() {
+        let range = &chunk.range;
+        covered = segment_range(
+            text,
+            chunk,
+            covered.max(range.start)..range.end.max(covered),
+            &mut out,
+        );
+    }
     out
 }
 
-/// [`segment`] of the statements in `range` of a file whose escape character is the backslash.
-/// `range` starts at a line start that nothing before it reads into; the result is the line
-/// start after everything read, past `range.end` when its last instruction continues there
-/// (a continuation or a heredoc), or when the grammar's error does.
-pub fn segment_range(text: &str, tree: &Tree, range: Range<usize>, out: &mut Segments) -> usize {
+/// [`segment`] of the statements of `chunk` in `range` of a file whose escape character is the
+/// backslash. `range` starts at a line start that nothing before it reads into; the result is
+/// the line start after everything read, past `range.end` when its last instruction continues
+/// there (a continuation or a heredoc), or when the grammar's error does.
+pub fn segment_range(text: &str, chunk: &Chunk, range: Range<usize>, out: &mut Segments) -> usize {
     let escape = b'\\';
     let query = queries::dockerfile_statements();
     let names = query.capture_names();
     let mut cursor = QueryCursor::new();
     // Statements are the children of a `source_file` root; under any other root (the parser
     // gave up on the whole text) there are none, and the recovery below reads everything.
-    let root = tree.root_node();
+    let root = chunk.tree.root_node();
     cursor.set_max_start_depth(Some(u32::from(root.kind() == "source_file")));
-    cursor.set_byte_range(range.clone());
-    let mut captures = cursor.captures(query, root, text.as_bytes());
+    let base = chunk.range.start;
+    cursor.set_byte_range(range.start - base..range.end - base);
+    let chunk_text = &text.as_bytes()[chunk.range.clone()];
+    let mut captures = cursor.captures(query, root, chunk_text);
     // Everything before `covered` is accounted for; it is always a line start.
     let mut covered = range.start;
     while let Some((m, i)) = captures.next() {
         let node = m.captures()[*i].node;
-        let (start, end) = (node.start_byte(), node.end_byte());
+        let (start, end) = (base + node.start_byte(), base + node.end_byte());
         if end <= covered {
             continue;
         }
