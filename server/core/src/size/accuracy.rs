@@ -2,7 +2,7 @@
 //! accuracy example prints and the accuracy test checks.
 
 use crate::size::debian::packages;
-use crate::size::estimate::layer_bytes;
+use crate::size::estimate::{layer_bytes, Records};
 
 pub struct Case {
     pub packages: String,
@@ -47,6 +47,7 @@ pub fn evaluate(tsv: &str) -> Result<Vec<Case>, String> {
     );
     let p = packages();
     let base = p.base("debian:bookworm").ok_or("no minbase set")?;
+    let records = Records::of(p, base);
     let mut cases = Vec::new();
     for line in lines.filter(|l| !l.trim().is_empty()) {
         let f: Vec<&str> = line.split('\t').collect();
@@ -62,7 +63,7 @@ pub fn evaluate(tsv: &str) -> Result<Vec<Case>, String> {
             measured: f[removed]
                 .parse()
                 .map_err(|_| format!("bad size in {line}"))?,
-            estimated: layer_bytes(p, base, &resolution.new, true),
+            estimated: layer_bytes(p, &records, &resolution.new, true),
             measured_new: f[newly].parse().ok(),
             estimated_new: resolution.new.len(),
         });

@@ -62,9 +62,14 @@ impl PackageSet {
 
     pub fn iter(&self) -> impl Iterator<Item = PackageId> + '_ {
         self.bits.iter().enumerate().flat_map(|(word, &bits)| {
-            (0..64)
-                .filter(move |bit| bits & (1 << bit) != 0)
-                .map(move |bit| (word * 64 + bit) as PackageId)
+            let mut rest = bits;
+            std::iter::from_fn(move || {
+                (rest != 0).then(|| {
+                    let bit = rest.trailing_zeros();
+                    rest &= rest - 1;
+                    (word * 64) as PackageId + bit
+                })
+            })
         })
     }
 
@@ -375,6 +380,13 @@ mod tests {
         assert!(p.provenance.iter().any(|l| l.contains("bookworm")));
         assert!(!p.date.is_empty());
         assert!(p.installed_bytes(p.id("curl").unwrap()) > 100 * 1024);
+    }
+
+    #[test]
+    fn a_set_iterates_its_packages_in_order() {
+        let mut set = PackageSet::default();
+        set.extend([200, 0, 64, 63]);
+        assert_eq!(set.iter().collect::<Vec<_>>(), [0, 63, 64, 200]);
     }
 
     #[test]
