@@ -2,7 +2,7 @@
 //! accuracy example prints and the accuracy test checks.
 
 use crate::size::debian::packages;
-use crate::size::estimate::layer_bytes;
+use crate::size::estimate::{layer_bytes, Records};
 
 pub struct Case {
     pub packages: String,
@@ -26,7 +26,8 @@ impl Case {
 }
 
 /// Estimates every row measured with the official images' apt setup (docker-clean, gzip
-/// indexes), against `layer_bytes_lists_removed`. Rows of other setups are skipped.
+/// indexes), against `layer_bytes_lists_removed`, on minbase with the slim images' dpkg
+/// excludes (as measured). Rows of other setups are skipped.
 pub fn evaluate(tsv: &str) -> Result<Vec<Case>, String> {
     let mut lines = tsv.lines();
     let header: Vec<&str> = lines.next().ok_or("empty file")?.split('\t').collect();
@@ -46,6 +47,7 @@ pub fn evaluate(tsv: &str) -> Result<Vec<Case>, String> {
     );
     let p = packages();
     let base = p.base("debian:bookworm").ok_or("no minbase set")?;
+    let records = Records::of(p, base);
     let mut cases = Vec::new();
     for line in lines.filter(|l| !l.trim().is_empty()) {
         let f: Vec<&str> = line.split('\t').collect();
@@ -61,7 +63,7 @@ pub fn evaluate(tsv: &str) -> Result<Vec<Case>, String> {
             measured: f[removed]
                 .parse()
                 .map_err(|_| format!("bad size in {line}"))?,
-            estimated: layer_bytes(p, &resolution.new),
+            estimated: layer_bytes(p, &records, &resolution.new, true),
             measured_new: f[newly].parse().ok(),
             estimated_new: resolution.new.len(),
         });

@@ -11,7 +11,7 @@ use crate::rules::commands::{apt_operation, is_apt, removes, APT_VALUE_OPTIONS};
 use crate::rules::paths::resolve;
 use crate::size::base_images::{self, OnDisk, Row};
 use crate::size::context::{self, ContextFiles, Sent};
-use crate::size::debian::{self, History, PackageId};
+use crate::size::debian::{self, History, PackageId, PackageSet};
 use crate::size::figure::{self, Figure};
 use crate::size::image_ref::ImageRef;
 use crate::size::registry_sizes::RegistrySizes;
@@ -197,29 +197,73 @@ impl ImageEstimate {
     }
 }
 
-/// Installed-Size counts disk blocks (each file rounded up) while a layer stores file bytes,
-/// and the official images drop docs, man pages and translations: measured layers are smaller
-/// than the Installed-Size sum. Fitted on ../shared/data/layer-truth/measured.tsv (README).
-const INSTALLED_TO_LAYER: f64 = 0.94;
-/// Python packages: the byte code their postinst compiles is in the layer but not in
-/// Installed-Size. Fitted on the same table (python3 python3-pip).
-const BYTE_CODE_PER_INSTALLED: f64 = 0.75;
+/// dpkg rewrites `/var/lib/dpkg/status` whole, and debconf `templates.dat` when new packages
+/// bring templates, each keeping the previous file (`status-old`, `templates.dat-old`): both
+/// copies are in the layer, each holding what every installed package has there.
+const COPIES: u64 = 2;
+/// `templates.dat` is the installed packages' templates with debconf's own fields: 753,157
+/// bytes for minbase's 736,556 bytes of templates (measured in a debootstrap minbase chroot).
+const TEMPLATES_DAT_PER_TEMPLATE_BYTE: f64 = 753_157.0 / 736_556.0;
+/// What an `apt-get install` run that installs something writes besides what the packages
+/// bring: dpkg.log and apt's logs (each rewritten whole), ld.so.cache and its aux-cache, apt's
+/// extended_states, alternatives, a few small files of maintainer scripts. A line fitted to
+/// those bytes in 24 measured runs (`scripts/measure_apt_layers.py --breakdown`, a debootstrap
+/// minbase chroot, 2026-12-05): fixed part, and per package installed.
+const RUN_FIXED: u64 = 81_900;
+const RUN_PER_PACKAGE: u64 = 736;
 /// `/var/lib/apt/lists` after `apt-get update` on bookworm amd64 with the gzip-compressed
 /// indexes the official images configure (measured.tsv `apt_lists_bytes`).
 pub const APT_LISTS_BYTES: u64 = 19_862_064;
 const APT_LISTS: &str = "/var/lib/apt/lists";
 
-/// The layer bytes of a set of new packages.
-pub fn layer_bytes(packages: &debian::Packages, new: &[PackageId]) -> u64 {
-    let (mut plain, mut python) = (0u64, 0u64);
-    for &id in new {
-        let installed = packages.installed_bytes(id);
-        plain += installed;
-        if packages.byte_compiled(id) {
-            python += installed;
+/// What dpkg's status and debconf's templates hold before an install: both are rewritten
+/// whole, the new packages' records added.
+pub struct Records {
+    status: u64,
+    templates: u64,
+}
+
+impl Records {
+    pub fn of(packages: &debian::Packages, installed: &PackageSet) -> Records {
+        let mut records = Records {
+            status: 0,
+            templates: 0,
+        };
+        for id in installed.iter() {
+            let f = packages.footprint(id);
+            records.status += f.status;
+            records.templates += f.templates;
         }
+        records
     }
-    (plain as f64 * INSTALLED_TO_LAYER + python as f64 * BYTE_CODE_PER_INSTALLED) as u64
+}
+
+/// The layer bytes of installing `new` on top of what `records` describes: the packages' files
+/// (without what a slim base's dpkg excludes drop), what dpkg and debconf record of them, and
+/// what their maintainer scripts generate.
+pub fn layer_bytes(
+    packages: &debian::Packages,
+    records: &Records,
+    new: &[PackageId],
+    slim: bool,
+) -> u64 {
+    if new.is_empty() {
+        return 0;
+    }
+    let (mut bytes, mut status, mut templates) = (0, records.status, 0);
+    for &id in new {
+        let f = packages.footprint(id);
+        let dropped = if slim { f.slim_excluded } else { 0 };
+        bytes += f.files - dropped + f.info + f.byte_code + f.generated;
+        status += f.status;
+        templates += f.templates;
+    }
+    bytes += COPIES * status;
+    if templates > 0 {
+        let dat = (records.templates + templates) as f64 * TEMPLATES_DAT_PER_TEMPLATE_BYTE;
+        bytes += COPIES * dat as u64;
+    }
+    bytes + RUN_FIXED + RUN_PER_PACKAGE * new.len() as u64
 }
 
 /// Programs whose effect on a layer is negligible (metadata, links, small config files).
@@ -265,6 +309,8 @@ const NEGLIGIBLE: &[&str] = &[
 /// Which Debian package set a base image has, and how sure the match is.
 struct BaseSet {
     history: History,
+    /// Whether its dpkg drops docs, man pages and translations (the `-slim` images).
+    slim: bool,
     confidence: Confidence,
     note: String,
 }
@@ -308,6 +354,7 @@ fn base_set(image: &str, tag: &str, distro: Option<&str>) -> BaseSet {
     };
     BaseSet {
         history: History::new(set),
+        slim: tag.contains("slim"),
         confidence,
         note,
     }
@@ -423,6 +470,7 @@ fn estimate_stages(
             Base::Stage(b) => {
                 let set = installed[*b].as_ref().map(|s| BaseSet {
                     history: s.history.clone(),
+                    slim: s.slim,
                     confidence: s.confidence,
                     note: s.note.clone(),
                 });
@@ -635,12 +683,13 @@ fn apt_install(cmd: &Command, set: &mut Option<BaseSet>) -> Result<(Amount, AptI
     };
     let packages = debian::packages();
     let recommends = !recommends_off(cmd);
+    let records = Records::of(packages, base.history.installed());
     let install = packages.install(&mut base.history, &names, recommends);
     let resolution = &install.resolution;
-    let bytes = layer_bytes(packages, &resolution.new);
+    let bytes = layer_bytes(packages, &records, &resolution.new, base.slim);
     let recommends_cost = install.lean.as_ref().map(|lean| {
         (
-            bytes.saturating_sub(layer_bytes(packages, &lean.new)),
+            bytes.saturating_sub(layer_bytes(packages, &records, &lean.new, base.slim)),
             resolution.new.len().saturating_sub(lean.new.len()),
         )
     });
@@ -814,6 +863,36 @@ mod tests {
         let stage = &e.stages[0];
         assert!(stage.is_final && stage.ships);
         assert!(stage.total.bytes.unwrap() > bytes);
+    }
+
+    #[test]
+    fn slim_bases_drop_what_their_dpkg_excludes() {
+        let run = "RUN apt-get update && apt-get install -y --no-install-recommends wget && rm -rf /var/lib/apt/lists/*\n";
+        let bytes = |base: &str| {
+            let e = estimate_str(&format!("FROM {base}\n{run}"), None);
+            e.instructions[0].amount.bytes.unwrap()
+        };
+        let p = debian::packages();
+        let new = p
+            .resolve(&["wget"], p.base("debian:bookworm").unwrap(), false)
+            .new;
+        let excluded: u64 = new.iter().map(|&id| p.footprint(id).slim_excluded).sum();
+        // Most of wget is translations.
+        assert!(excluded > p.footprint(p.id("wget").unwrap()).files / 2);
+        assert_eq!(
+            bytes("debian:bookworm") - bytes("debian:bookworm-slim"),
+            excluded
+        );
+    }
+
+    #[test]
+    fn installing_nothing_new_adds_nothing() {
+        let e = estimate_str(
+            "FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y curl\nRUN apt-get install -y curl libcurl4\n",
+            None,
+        );
+        assert_eq!(e.instructions[1].apt[0].packages, 0);
+        assert_eq!(e.instructions[1].amount.bytes, Some(0));
     }
 
     #[test]

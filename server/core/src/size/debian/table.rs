@@ -6,7 +6,7 @@ use std::io::Read;
 
 use rustc_hash::FxHashMap;
 
-use crate::size::debian::PackageId;
+use crate::size::debian::{Footprint, PackageId};
 
 /// A name a relation can mention: a package (ids `0..packages`, the same as its
 /// [`PackageId`]) or a virtual name some packages provide (after them).
@@ -30,10 +30,42 @@ pub struct Table {
     depends_ends: Vec<u32>,
     recommends_ends: Vec<u32>,
     relations: Vec<u32>,
+    /// `S` rows: what the scanned packages' .debs hold.
+    pub scanned: FxHashMap<PackageId, Footprint>,
+    /// The `F` row: the scanned packages' ratios, for the others.
+    pub fallback: Fallback,
     /// `B` rows: base-image package sets by name, with their roots.
     pub bases: Vec<(String, Vec<String>)>,
     pub provenance: Vec<String>,
     pub date: String,
+}
+
+/// What the scanned packages have per Installed-Size or per package (`F` row).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Fallback {
+    pub files_per_installed: f64,
+    pub excluded_per_file: f64,
+    pub info_bytes: f64,
+    pub status_bytes: f64,
+    pub byte_code_per_installed: f64,
+}
+
+impl Fallback {
+    fn read(row: &str) -> Fallback {
+        let mut f = Fallback::default();
+        for (key, value) in row.split('\t').filter_map(|kv| kv.split_once('=')) {
+            let value = value.parse().unwrap_or(0.0);
+            match key {
+                "files_per_installed" => f.files_per_installed = value,
+                "excluded_per_file" => f.excluded_per_file = value,
+                "info_bytes" => f.info_bytes = value,
+                "status_bytes" => f.status_bytes = value,
+                "byte_code_per_installed" => f.byte_code_per_installed = value,
+                _ => {}
+            }
+        }
+        f
+    }
 }
 
 /// The columns of a `P` row (see `scripts/gen_debian_packages.py`).
@@ -95,6 +127,28 @@ impl Table {
                     provided.push((t.intern(v), package));
                 }
                 package += 1;
+            } else if let Some(rest) = line.strip_prefix("S\t") {
+                let mut f = rest.split('\t');
+                let Some(id) = f
+                    .next()
+                    .and_then(|n| t.lookup(n))
+                    .and_then(|n| t.package(n))
+                else {
+                    continue;
+                };
+                let mut next = || f.next().and_then(|v| v.parse().ok()).unwrap_or(0);
+                let footprint = Footprint {
+                    files: next(),
+                    slim_excluded: next(),
+                    info: next(),
+                    status: next(),
+                    byte_code: next(),
+                    templates: next(),
+                    generated: next(),
+                };
+                t.scanned.insert(id, footprint);
+            } else if let Some(rest) = line.strip_prefix("F\t") {
+                t.fallback = Fallback::read(rest);
             } else if let Some(rest) = line.strip_prefix("B\t") {
                 let mut f = rest.split('\t').map(str::to_string);
                 if let Some(name) = f.next() {
