@@ -79,7 +79,6 @@ pub fn run(args: &SizeArgs) -> Result<bool, CliError> {
     )?;
     let tree = dockerlean_core::syntax::parse(&source.text);
     let model = Model::build(&source.text, &tree);
-    let lines = Rope::from_str(&source.text);
     let context_dir = path.parent().map_or(Path::new(".").to_path_buf(), |p| {
         if p.as_os_str().is_empty() {
             Path::new(".").to_path_buf()
@@ -104,25 +103,25 @@ pub fn run(args: &SizeArgs) -> Result<bool, CliError> {
             .lookups
             .then(|| (lookups.cache().dir(), settings.ttl)),
     };
+    let report = Report {
+        name: &source.name,
+        model: &model,
+        lines: Rope::from_str(&source.text),
+        estimate: &estimate,
+        verdict: &verdict,
+        data: &data,
+    };
     let mut out = std::io::stdout().lock();
     let written = match args.format {
         SizeFormat::Json => {
-            let value = to_json(&source.name, &model, &lines, &estimate, &verdict, &data);
+            let value = to_json(&report);
             writeln!(
                 out,
                 "{}",
                 serde_json::to_string_pretty(&value).expect("JSON")
             )
         }
-        SizeFormat::Text => write_text(
-            &mut out,
-            &source.name,
-            &model,
-            &lines,
-            &estimate,
-            &verdict,
-            &data,
-        ),
+        SizeFormat::Text => write_text(&mut out, &report),
     };
     match written {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
@@ -231,14 +230,26 @@ fn data_json(data: &Data) -> Value {
     })
 }
 
-fn to_json(
-    name: &str,
-    model: &Model,
-    lines: &Rope,
-    e: &ImageEstimate,
-    verdict: &Verdict,
-    data: &Data,
-) -> Value {
+/// What one `size` run found, for either format.
+struct Report<'a> {
+    name: &'a str,
+    model: &'a Model<'a>,
+    /// The lines of the model's text, to number instructions.
+    lines: Rope,
+    estimate: &'a ImageEstimate,
+    verdict: &'a Verdict,
+    data: &'a Data<'a>,
+}
+
+fn to_json(report: &Report) -> Value {
+    let Report {
+        name,
+        model,
+        lines,
+        estimate: e,
+        verdict,
+        data,
+    } = report;
     let instructions: Vec<Value> = e
         .instructions
         .iter()
@@ -281,15 +292,15 @@ fn to_json(
     })
 }
 
-fn write_text(
-    out: &mut impl Write,
-    name: &str,
-    model: &Model,
-    lines: &Rope,
-    e: &ImageEstimate,
-    verdict: &Verdict,
-    data: &Data,
-) -> std::io::Result<()> {
+fn write_text(out: &mut impl Write, report: &Report) -> std::io::Result<()> {
+    let Report {
+        name,
+        model,
+        lines,
+        estimate: e,
+        verdict,
+        data,
+    } = report;
     writeln!(out, "{name}")?;
     writeln!(
         out,
