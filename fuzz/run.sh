@@ -9,6 +9,8 @@ mkdir -p "$corpus" artifacts/$target
 if [[ -d ../../shared/corpus/files && -z $(ls -A "$corpus") ]]; then
     cp ../../shared/corpus/files/* "$corpus"/
 fi
+# In process (no -jobs): with -jobs libFuzzer logs to ./fuzz-0.log, which two targets run at
+# once would share.
 RUSTC_BOOTSTRAP=1 cargo fuzz run --sanitizer none "$target" "$corpus" -- \
-    -max_total_time="$seconds" -workers=1 -jobs=1 -max_len=65536 \
+    -max_total_time="$seconds" -max_len=65536 \
     -artifact_prefix=artifacts/"$target"/ -print_final_stats=1
