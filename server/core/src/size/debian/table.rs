@@ -1,44 +1,19 @@
-//! The package table in memory: a few flat arrays instead of a structure per package, so the
-//! ≈ 64,000 packages and their relations take a few MB and load in one pass over the
-//! decompressed text (the language server loads it while the user waits for diagnostics).
+//! The package table, read in place from the executable: `build.rs` writes it in the binary
+//! form of [`layout`], so a process neither decompresses nor parses it, and only the pages its
+//! lookups touch become resident.
 
-use std::io::Read;
-
-use rustc_hash::FxHashMap;
-
+use crate::size::debian::layout::{self, Section};
 use crate::size::debian::{Footprint, PackageId};
+
+/// What `build.rs` made of `data/debian-bookworm-amd64.tsv.gz` (see [`layout`]).
+const BINARY: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/debian-table.bin"));
+
+// FALLBACK, BASES, PROVENANCE and DATE: the table's rows that are not per package.
+include!(concat!(env!("OUT_DIR"), "/debian-table.rs"));
 
 /// A name a relation can mention: a package (ids `0..packages`, the same as its
 /// [`PackageId`]) or a virtual name some packages provide (after them).
 pub type NameId = u32;
-
-#[derive(Default)]
-pub struct Table {
-    /// Every name, one after the other; name `i` ends at `name_ends[i]`.
-    names: String,
-    name_ends: Vec<u32>,
-    ids: FxHashMap<Box<str>, NameId>,
-    packages: usize,
-    /// Per name: its providers are `providers[provider_ends[i-1]..provider_ends[i]]`.
-    provider_ends: Vec<u32>,
-    providers: Vec<PackageId>,
-    /// Per package: Installed-Size in KiB and flags (b'y' byte-compiled, b'r' required).
-    installed_kib: Vec<u32>,
-    flags: Vec<u8>,
-    /// Per package: its Pre-Depends and Depends, then its Recommends, as groups in
-    /// `relations`: a group is its length followed by that many name ids.
-    depends_ends: Vec<u32>,
-    recommends_ends: Vec<u32>,
-    relations: Vec<u32>,
-    /// `S` rows: what the scanned packages' .debs hold.
-    pub scanned: FxHashMap<PackageId, Footprint>,
-    /// The `F` row: the scanned packages' ratios, for the others.
-    pub fallback: Fallback,
-    /// `B` rows: base-image package sets by name, with their roots.
-    pub bases: Vec<(String, Vec<String>)>,
-    pub provenance: Vec<String>,
-    pub date: String,
-}
 
 /// What the scanned packages have per Installed-Size or per package (`F` row).
 #[derive(Clone, Copy, Debug, Default)]
@@ -50,148 +25,105 @@ pub struct Fallback {
     pub byte_code_per_installed: f64,
 }
 
-impl Fallback {
-    fn read(row: &str) -> Fallback {
-        let mut f = Fallback::default();
-        for (key, value) in row.split('\t').filter_map(|kv| kv.split_once('=')) {
-            let value = value.parse().unwrap_or(0.0);
-            match key {
-                "files_per_installed" => f.files_per_installed = value,
-                "excluded_per_file" => f.excluded_per_file = value,
-                "info_bytes" => f.info_bytes = value,
-                "status_bytes" => f.status_bytes = value,
-                "byte_code_per_installed" => f.byte_code_per_installed = value,
-                _ => {}
+/// A section of little-endian u32 words.
+#[derive(Clone, Copy)]
+pub struct Words<'t>(pub(super) &'t [u8]);
+
+impl<'t> Words<'t> {
+    pub fn len(self) -> usize {
+        self.0.len() / 4
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn get(self, i: usize) -> u32 {
+        let b = &self.0[4 * i..4 * i + 4];
+        u32::from_le_bytes([b[0], b[1], b[2], b[3]])
+    }
+
+    /// Words `start..end`.
+    fn range(self, start: u32, end: u32) -> Words<'t> {
+        Words(&self.0[4 * start as usize..4 * end as usize])
+    }
+
+    /// Part `i` of a section that `ends` splits (part 0 starts at 0).
+    fn part(self, ends: Words<'_>, i: usize) -> Words<'t> {
+        let start = if i == 0 { 0 } else { ends.get(i - 1) };
+        self.range(start, ends.get(i))
+    }
+
+    /// Where `value` is in these ascending words.
+    fn position(self, value: u32) -> Option<usize> {
+        let (mut low, mut high) = (0, self.len());
+        while low < high {
+            let mid = (low + high) / 2;
+            match self.get(mid).cmp(&value) {
+                std::cmp::Ordering::Less => low = mid + 1,
+                std::cmp::Ordering::Greater => high = mid,
+                std::cmp::Ordering::Equal => return Some(mid),
             }
         }
-        f
+        None
+    }
+
+    pub fn iter(self) -> impl Iterator<Item = u32> + 't {
+        self.0
+            .chunks_exact(4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
     }
 }
 
-/// The columns of a `P` row (see `scripts/gen_debian_packages.py`).
-struct Row<'l> {
-    name: &'l str,
-    kib: &'l str,
-    depends: &'l str,
-    pre_depends: &'l str,
-    recommends: &'l str,
-    provides: &'l str,
-    flags: &'l str,
-}
-
-fn row(line: &str) -> Option<Row<'_>> {
-    let mut f = line.split('\t');
-    (f.next()? == "P").then_some(())?;
-    Some(Row {
-        name: f.next()?,
-        kib: f.next()?,
-        depends: f.next()?,
-        pre_depends: f.next()?,
-        recommends: f.next()?,
-        provides: f.next()?,
-        flags: f.next()?,
-    })
+pub struct Table {
+    packages: usize,
+    names: &'static [u8],
+    name_ends: Words<'static>,
+    index: Words<'static>,
+    provider_ends: Words<'static>,
+    providers: Words<'static>,
+    installed_kib: Words<'static>,
+    flags: &'static [u8],
+    depends_ends: Words<'static>,
+    recommends_ends: Words<'static>,
+    relations: Words<'static>,
+    scanned_ids: Words<'static>,
+    scanned: Words<'static>,
+    pub fallback: Fallback,
+    /// Base-image package sets by name, with their roots.
+    pub bases: &'static [(&'static str, &'static [&'static str])],
+    /// Header lines: what the data is and where it came from.
+    pub provenance: &'static [&'static str],
+    pub date: &'static str,
 }
 
 impl Table {
-    /// Reads the table from its decompressed text: package names first, so that relations
-    /// can be stored as ids in one pass over the rest.
-    pub fn read(mut data: impl Read) -> std::io::Result<Table> {
-        let mut text = String::new();
-        data.read_to_string(&mut text)?;
-        let mut t = Table::default();
-        for r in text.lines().filter_map(row) {
-            let id = t.name_ends.len() as NameId;
-            t.ids.insert(r.name.into(), id);
-            t.push_name(r.name);
-        }
-        t.packages = t.name_ends.len();
-        let mut provided: Vec<(NameId, PackageId)> = Vec::new();
-        let mut package: PackageId = 0;
-        for line in text.lines() {
-            if let Some(comment) = line.strip_prefix("# ") {
-                if let Some(d) = comment.strip_prefix("date: ") {
-                    t.date = d.to_string();
-                }
-                t.provenance.push(comment.to_string());
-            } else if let Some(r) = row(line) {
-                t.installed_kib.push(r.kib.parse().unwrap_or(0));
-                t.flags
-                    .push(u8::from(r.flags.contains('y')) | u8::from(r.flags.contains('r')) << 1);
-                t.push_relations(r.pre_depends);
-                t.push_relations(r.depends);
-                t.depends_ends.push(t.relations.len() as u32);
-                t.push_relations(r.recommends);
-                t.recommends_ends.push(t.relations.len() as u32);
-                for v in r.provides.split(',').filter(|v| !v.is_empty()) {
-                    provided.push((t.intern(v), package));
-                }
-                package += 1;
-            } else if let Some(rest) = line.strip_prefix("S\t") {
-                let mut f = rest.split('\t');
-                let Some(id) = f
-                    .next()
-                    .and_then(|n| t.lookup(n))
-                    .and_then(|n| t.package(n))
-                else {
-                    continue;
-                };
-                let mut next = || f.next().and_then(|v| v.parse().ok()).unwrap_or(0);
-                let footprint = Footprint {
-                    files: next(),
-                    slim_excluded: next(),
-                    info: next(),
-                    status: next(),
-                    byte_code: next(),
-                    templates: next(),
-                    generated: next(),
-                };
-                t.scanned.insert(id, footprint);
-            } else if let Some(rest) = line.strip_prefix("F\t") {
-                t.fallback = Fallback::read(rest);
-            } else if let Some(rest) = line.strip_prefix("B\t") {
-                let mut f = rest.split('\t').map(str::to_string);
-                if let Some(name) = f.next() {
-                    t.bases.push((name, f.collect()));
-                }
-            }
-        }
-        provided.sort_unstable();
-        let mut next = provided.iter().peekable();
-        for name in 0..t.name_ends.len() as NameId {
-            while let Some((_, p)) = next.next_if(|(n, _)| *n == name) {
-                t.providers.push(*p);
-            }
-            t.provider_ends.push(t.providers.len() as u32);
-        }
-        Ok(t)
-    }
-
-    fn push_name(&mut self, name: &str) {
-        self.names.push_str(name);
-        self.name_ends.push(self.names.len() as u32);
-    }
-
-    fn intern(&mut self, name: &str) -> NameId {
-        if let Some(&id) = self.ids.get(name) {
-            return id;
-        }
-        let id = self.name_ends.len() as NameId;
-        self.ids.insert(name.into(), id);
-        self.push_name(name);
-        id
-    }
-
-    /// `a|b,c` → groups `[2, a, b]`, `[1, c]`.
-    fn push_relations(&mut self, field: &str) {
-        for group in field.split(',').filter(|g| !g.is_empty()) {
-            let at = self.relations.len();
-            self.relations.push(0);
-            for alt in group.split('|') {
-                let id = self.intern(alt);
-                self.relations.push(id);
-            }
-            self.relations[at] = (self.relations.len() - at - 1) as u32;
+    /// Finds the sections: reads the header, nothing else.
+    pub fn embedded() -> Table {
+        let header = Words(&BINARY[..4 * layout::HEADER_WORDS]);
+        assert_eq!(header.get(0), layout::MAGIC, "the package table's layout");
+        let section = |s: Section| {
+            let i = layout::SECTIONS.iter().position(|&t| t == s).unwrap_or(0);
+            &BINARY[header.get(2 + 2 * i) as usize..header.get(3 + 2 * i) as usize]
+        };
+        Table {
+            packages: header.get(1) as usize,
+            names: section(Section::Names),
+            name_ends: Words(section(Section::NameEnds)),
+            index: Words(section(Section::Index)),
+            provider_ends: Words(section(Section::ProviderEnds)),
+            providers: Words(section(Section::Providers)),
+            installed_kib: Words(section(Section::InstalledKib)),
+            flags: section(Section::Flags),
+            depends_ends: Words(section(Section::DependsEnds)),
+            recommends_ends: Words(section(Section::RecommendsEnds)),
+            relations: Words(section(Section::Relations)),
+            scanned_ids: Words(section(Section::ScannedIds)),
+            scanned: Words(section(Section::Scanned)),
+            fallback: FALLBACK,
+            bases: BASES,
+            provenance: PROVENANCE,
+            date: DATE,
         }
     }
 
@@ -199,14 +131,28 @@ impl Table {
         self.packages
     }
 
-    pub fn name(&self, id: NameId) -> &str {
+    /// How many names: packages and virtual names.
+    #[cfg(test)]
+    pub fn names(&self) -> usize {
+        self.name_ends.len()
+    }
+
+    pub fn name(&self, id: NameId) -> &'static str {
         let i = id as usize;
-        let start = if i == 0 { 0 } else { self.name_ends[i - 1] };
-        &self.names[start as usize..self.name_ends[i] as usize]
+        let start = if i == 0 { 0 } else { self.name_ends.get(i - 1) };
+        let bytes = &self.names[start as usize..self.name_ends.get(i) as usize];
+        // build.rs copied the bytes from a `&str`, name by name.
+        std::str::from_utf8(bytes).unwrap_or_default()
     }
 
     pub fn lookup(&self, name: &str) -> Option<NameId> {
-        self.ids.get(name).copied()
+        for slot in layout::probes(name.as_bytes(), self.index.len()) {
+            let id = self.index.get(slot).checked_sub(1)?;
+            if self.name(id) == name {
+                return Some(id);
+            }
+        }
+        None
     }
 
     /// The package a name is, if it is one.
@@ -214,49 +160,72 @@ impl Table {
         ((name as usize) < self.packages).then_some(name)
     }
 
-    pub fn providers(&self, name: NameId) -> &[PackageId] {
-        let i = name as usize;
-        let start = if i == 0 { 0 } else { self.provider_ends[i - 1] };
-        &self.providers[start as usize..self.provider_ends[i] as usize]
+    pub fn providers(&self, name: NameId) -> Words<'static> {
+        self.providers.part(self.provider_ends, name as usize)
     }
 
     pub fn installed_bytes(&self, p: PackageId) -> u64 {
-        u64::from(self.installed_kib[p as usize]) * 1024
+        u64::from(self.installed_kib.get(p as usize)) * 1024
     }
 
     pub fn byte_compiled(&self, p: PackageId) -> bool {
-        self.flags[p as usize] & 1 != 0
+        self.flags[p as usize] & layout::BYTE_COMPILED != 0
     }
 
     pub fn required(&self, p: PackageId) -> bool {
-        self.flags[p as usize] & 2 != 0
+        self.flags[p as usize] & layout::REQUIRED != 0
     }
 
-    pub fn depends(&self, p: PackageId) -> Groups<'_> {
+    pub fn depends(&self, p: PackageId) -> Groups {
+        let p = p as usize;
         let start = if p == 0 {
             0
         } else {
-            self.recommends_ends[p as usize - 1]
+            self.recommends_ends.get(p - 1)
         };
-        Groups(&self.relations[start as usize..self.depends_ends[p as usize] as usize])
+        Groups(self.relations.range(start, self.depends_ends.get(p)))
     }
 
-    pub fn recommends(&self, p: PackageId) -> Groups<'_> {
-        let start = self.depends_ends[p as usize];
-        Groups(&self.relations[start as usize..self.recommends_ends[p as usize] as usize])
+    pub fn recommends(&self, p: PackageId) -> Groups {
+        let p = p as usize;
+        Groups(
+            self.relations
+                .range(self.depends_ends.get(p), self.recommends_ends.get(p)),
+        )
+    }
+
+    /// What its .deb holds, if it was scanned.
+    pub fn scanned(&self, p: PackageId) -> Option<Footprint> {
+        let at = self.scanned_ids.position(p)? * 2 * layout::FOOTPRINT_FIELDS;
+        let value = |field: usize| {
+            let i = at + 2 * field;
+            u64::from(self.scanned.get(i)) | u64::from(self.scanned.get(i + 1)) << 32
+        };
+        Some(Footprint {
+            files: value(0),
+            slim_excluded: value(1),
+            info: value(2),
+            status: value(3),
+            byte_code: value(4),
+            templates: value(5),
+            generated: value(6),
+        })
     }
 }
 
 /// A relation field's groups of alternative names.
-pub struct Groups<'t>(&'t [u32]);
+pub struct Groups(Words<'static>);
 
-impl<'t> Iterator for Groups<'t> {
-    type Item = &'t [NameId];
+impl Iterator for Groups {
+    type Item = Words<'static>;
 
-    fn next(&mut self) -> Option<&'t [NameId]> {
-        let (&len, rest) = self.0.split_first()?;
-        let (group, rest) = rest.split_at(len as usize);
-        self.0 = rest;
-        Some(group)
+    fn next(&mut self) -> Option<Words<'static>> {
+        if self.0.is_empty() {
+            return None;
+        }
+        let len = self.0.get(0) as usize;
+        let (group, rest) = self.0 .0[4..].split_at(4 * len);
+        self.0 = Words(rest);
+        Some(Words(group))
     }
 }
