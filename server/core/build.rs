@@ -3,7 +3,7 @@
 //! (`src/size/debian/layout.rs`), and its few scalars and short lists into Rust constants, so
 //! that no process decompresses or parses it.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
 use std::io::Read;
 use std::path::Path;
@@ -62,7 +62,8 @@ struct Table<'t> {
     names: Vec<&'t str>,
     ids: HashMap<&'t str, u32>,
     packages: usize,
-    provided: Vec<(u32, u32)>,
+    /// (virtual name, the providing package's row in the file, its id).
+    provided: Vec<(u32, usize, u32)>,
     installed_kib: Vec<u32>,
     flags: Vec<u8>,
     depends_ends: Vec<u32>,
@@ -82,32 +83,46 @@ impl<'t> Table<'t> {
     /// Package names first, so that relations can be stored as ids in one pass over the rest.
     fn read(text: &'t str) -> Table<'t> {
         let mut t = Table::default();
-        for r in text.lines().filter_map(row) {
+        // The packages common installs walk get the first ids, so that their entries sit
+        // together in every per-package section and an install's resolution touches a few
+        // pages of them: the scanned ones (the closures of the installs Dockerfiles make most and
+        // of the base sets) and the required ones (debootstrap's minbase). Each group keeps the
+        // file's order, the order minbase's required packages resolve in.
+        let scanned: HashSet<&str> = text
+            .lines()
+            .filter_map(|l| l.strip_prefix("S\t")?.split('\t').next())
+            .collect();
+        let (mut order, cold): (Vec<_>, Vec<_>) = text
+            .lines()
+            .filter_map(row)
+            .enumerate()
+            .partition(|(_, r)| scanned.contains(r.name) || r.flags.contains('r'));
+        order.extend(cold);
+        for (_, r) in &order {
             t.intern(r.name);
         }
         t.packages = t.names.len();
-        let mut package = 0;
+        for (package, (in_file, r)) in order.iter().enumerate() {
+            t.installed_kib.push(r.kib.parse().unwrap_or(0));
+            let flag = |c, bit| if r.flags.contains(c) { bit } else { 0 };
+            t.flags
+                .push(flag('y', layout::BYTE_COMPILED) | flag('r', layout::REQUIRED));
+            t.push_relations(r.pre_depends);
+            t.push_relations(r.depends);
+            t.depends_ends.push(t.relations.len() as u32);
+            t.push_relations(r.recommends);
+            t.recommends_ends.push(t.relations.len() as u32);
+            for v in r.provides.split(',').filter(|v| !v.is_empty()) {
+                let name = t.intern(v);
+                t.provided.push((name, *in_file, package as u32));
+            }
+        }
         for line in text.lines() {
             if let Some(comment) = line.strip_prefix("# ") {
                 if let Some(d) = comment.strip_prefix("date: ") {
                     t.date = d;
                 }
                 t.provenance.push(comment);
-            } else if let Some(r) = row(line) {
-                t.installed_kib.push(r.kib.parse().unwrap_or(0));
-                let flag = |c, bit| if r.flags.contains(c) { bit } else { 0 };
-                t.flags
-                    .push(flag('y', layout::BYTE_COMPILED) | flag('r', layout::REQUIRED));
-                t.push_relations(r.pre_depends);
-                t.push_relations(r.depends);
-                t.depends_ends.push(t.relations.len() as u32);
-                t.push_relations(r.recommends);
-                t.recommends_ends.push(t.relations.len() as u32);
-                for v in r.provides.split(',').filter(|v| !v.is_empty()) {
-                    let name = t.intern(v);
-                    t.provided.push((name, package));
-                }
-                package += 1;
             } else if let Some(rest) = line.strip_prefix("S\t") {
                 let mut f = rest.split('\t');
                 let Some(&id) = f.next().and_then(|n| t.ids.get(n)) else {
@@ -173,14 +188,15 @@ impl<'t> Table<'t> {
                 .expect("the index has free slots");
             index[slot] = id as u32 + 1;
         }
+        // A virtual name's providers in the file's order: the resolver picks the first.
         let mut provided = self.provided.clone();
         provided.sort_unstable();
         let mut providers = Vec::new();
         let mut provider_ends = Vec::new();
         let mut next = provided.iter().peekable();
         for name in 0..self.names.len() as u32 {
-            while let Some((_, p)) = next.next_if(|(n, _)| *n == name) {
-                providers.push(*p);
+            while let Some(&(_, _, p)) = next.next_if(|(n, ..)| *n == name) {
+                providers.push(p);
             }
             provider_ends.push(providers.len() as u32);
         }

@@ -191,28 +191,25 @@ impl Packages {
 
     fn base_set(&self, i: usize) -> &PackageSet {
         self.base_sets[i].get_or_init(|| {
+            let t = &self.table;
             let mut installed = PackageSet::default();
             let mut wanted = Vec::new();
-            for &root in self.table.bases[i].1 {
+            for &root in t.bases[i].1 {
                 if root == "@required" {
-                    wanted.extend(
-                        (0..self.len() as PackageId)
-                            .filter(|&p| self.table.required(p))
-                            .map(|p| self.name(p)),
-                    );
+                    // By id: looking their names up would touch most of the index.
+                    wanted.extend((0..self.len() as PackageId).filter(|&p| t.required(p)));
                 } else if let Some(earlier) = root.strip_prefix('+') {
                     // The generator writes a set after the sets it builds on, so this ends.
-                    let j = self.table.bases[..i]
-                        .iter()
-                        .position(|&(n, _)| n == earlier);
+                    let j = t.bases[..i].iter().position(|&(n, _)| n == earlier);
                     if let Some(j) = j {
                         installed = self.base_set(j).clone();
                     }
                 } else {
-                    wanted.push(root);
+                    wanted.extend(t.lookup(root));
                 }
             }
-            let resolution = self.resolve(&wanted, &installed, false);
+            let mut resolution = Resolution::default();
+            self.add_closure(&wanted, &installed, false, &mut resolution);
             installed.extend(resolution.new);
             installed
         })
@@ -223,8 +220,32 @@ impl Packages {
     /// group satisfied by an installed or chosen package if one fits, else by its first
     /// alternative that exists (a virtual name by its first provider).
     pub fn resolve(&self, names: &[&str], installed: &PackageSet, recommends: bool) -> Resolution {
-        let mut have = installed.clone();
+        let t = &self.table;
         let mut resolution = Resolution::default();
+        let mut wanted = Vec::new();
+        for name in names {
+            match t.lookup(name) {
+                Some(id) if t.package(id).is_some() || !t.providers(id).is_empty() => {
+                    wanted.push(id)
+                }
+                // Not a package, and no package provides it (it may only be mentioned).
+                _ => resolution.unknown.push(name.to_string()),
+            }
+        }
+        self.add_closure(&wanted, installed, recommends, &mut resolution);
+        resolution
+    }
+
+    /// Adds to `resolution.new` what installing the names `wanted` adds (see
+    /// [`Packages::resolve`]).
+    fn add_closure(
+        &self,
+        wanted: &[NameId],
+        installed: &PackageSet,
+        recommends: bool,
+        resolution: &mut Resolution,
+    ) {
+        let mut have = installed.clone();
         let mut queue: Vec<PackageId> = Vec::new();
         let choose = |group: Words,
                       have: &mut PackageSet,
@@ -236,16 +257,9 @@ impl Packages {
                 queue.push(id);
             }
         };
-        for name in names {
-            let t = &self.table;
-            match t.lookup(name) {
-                Some(id) if t.package(id).is_some() || !t.providers(id).is_empty() => {
-                    let id = id.to_le_bytes();
-                    choose(Words(&id), &mut have, &mut resolution, &mut queue)
-                }
-                // Not a package, and no package provides it (it may only be mentioned).
-                _ => resolution.unknown.push(name.to_string()),
-            }
+        for id in wanted {
+            let id = id.to_le_bytes();
+            choose(Words(&id), &mut have, resolution, &mut queue);
         }
         // Depends first, everywhere, so that a recommended alternative already pulled in by a
         // dependency is not counted twice; then the recommends of every new package.
@@ -254,7 +268,7 @@ impl Packages {
             while let Some(id) = queue.pop() {
                 recommend_queue.push(id);
                 for group in self.table.depends(id) {
-                    choose(group, &mut have, &mut resolution, &mut queue);
+                    choose(group, &mut have, resolution, &mut queue);
                 }
             }
             if !recommends {
@@ -264,10 +278,9 @@ impl Packages {
                 break;
             };
             for group in self.table.recommends(id) {
-                choose(group, &mut have, &mut resolution, &mut queue);
+                choose(group, &mut have, resolution, &mut queue);
             }
         }
-        resolution
     }
 
     /// The package a group adds: none when an installed or chosen package satisfies it, else
