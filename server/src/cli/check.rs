@@ -7,9 +7,6 @@ use crate::context::Folders;
 /// Returns whether some finding is at or above the fail level. Every input is read before
 /// anything is printed, so an unreadable file stops the run with nothing half-written on stdout.
 pub fn run(args: &CheckArgs) -> Result<bool, CliError> {
-    // The size tables load while the files are read and parsed, not when the first finding
-    // needs them (the process does not wait for this thread when it is done first).
-    std::thread::spawn(dockerlean_core::size::preload);
     let inputs = discover::inputs(&args.paths)?;
     let mut folders = Folders::default();
     let sources = inputs

@@ -38,9 +38,6 @@ pub fn run_stdio() -> std::io::Result<u8> {
         .enable_all()
         .build()?;
     let session = Arc::new(Session::new(DocsLinks::default()));
-    // The Debian package table takes ~0.1 s to load: done while the client initializes, it
-    // is ready by the time the first document is analysed.
-    std::thread::spawn(dockerlean_core::size::preload);
     runtime.block_on(async {
         let builder = LspService::build(|client| Backend::new(client, session.clone()));
         let (service, socket) = test_hooks::register(builder).finish();

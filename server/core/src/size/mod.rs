@@ -11,13 +11,3 @@ pub mod format;
 pub mod image_ref;
 pub mod registry_sizes;
 pub mod stage_files;
-
-/// Loads the size tables now rather than on first use, so that a caller with time to spare
-/// (the language server, while the editor starts up) does not make the first analysis wait.
-pub fn preload() {
-    base_images::table();
-    let packages = debian::packages();
-    for name in packages.base_names() {
-        packages.base(name);
-    }
-}
