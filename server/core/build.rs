@@ -203,8 +203,8 @@ impl<'t> Table<'t> {
         let scanned_ids: Vec<u32> = self.scanned.keys().copied().collect();
         let footprints: Vec<u32> = self
             .scanned
-            .iter()
-            .flat_map(|(_, f)| f.iter().flat_map(|&v| [v as u32, (v >> 32) as u32]))
+            .values()
+            .flat_map(|f| f.iter().flat_map(|&v| [v as u32, (v >> 32) as u32]))
             .collect();
 
         let sections: Vec<Vec<u8>> = layout::SECTIONS
