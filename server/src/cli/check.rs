@@ -36,8 +36,9 @@ pub fn run(args: &CheckArgs) -> Result<bool, CliError> {
     Ok(failed)
 }
 
-/// `f` of each item on every core, results in the items' order. Items are dealt out in turn
-/// so that a run of large files does not land on one thread.
+/// `f` of each item on every core, results in the items' order. Each thread takes the next
+/// item when it is done with one, so that a few large files do not hold up one thread while
+/// the others idle.
 fn parallel_map<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) -> Vec<R> {
     let threads = std::thread::available_parallelism()
         .map_or(1, usize::from)
@@ -45,16 +46,17 @@ fn parallel_map<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) -> V
     if threads <= 1 {
         return items.into_iter().map(f).collect();
     }
-    let mut hands: Vec<Vec<(usize, T)>> = (0..threads).map(|_| Vec::new()).collect();
-    for (i, item) in items.into_iter().enumerate() {
-        hands[i % threads].push((i, item));
-    }
+    let queue = std::sync::Mutex::new(items.into_iter().enumerate());
+    let next = || queue.lock().unwrap_or_else(|e| e.into_inner()).next();
     let mut results: Vec<(usize, R)> = std::thread::scope(|scope| {
-        let f = &f;
-        let workers: Vec<_> = hands
-            .into_iter()
-            .map(|hand| {
-                scope.spawn(move || hand.into_iter().map(|(i, t)| (i, f(t))).collect::<Vec<_>>())
+        let (f, next) = (&f, &next);
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(move || {
+                    std::iter::from_fn(next)
+                        .map(|(i, t)| (i, f(t)))
+                        .collect::<Vec<_>>()
+                })
             })
             .collect();
         workers

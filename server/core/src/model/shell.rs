@@ -5,7 +5,7 @@
 use std::cell::RefCell;
 use std::ops::Range;
 
-use tree_sitter::{Node, Parser, QueryCursor, StreamingIterator};
+use tree_sitter::{Node, Parser, QueryCursor, StreamingIterator, Tree};
 
 use crate::model::instruction::Instruction;
 use crate::queries;
@@ -141,8 +141,8 @@ pub fn run_script(text: &str, instr: &Instruction) -> Script {
     let body = instr.line.body.clone();
     let buffer = shell_buffer(text, instr);
     let body_commands_start = script.commands.len();
-    parse_into(&buffer, body.start, true, &mut script);
-    script.tail = chain_tail(text, &buffer, body.start, instr);
+    let tree = parse_into(&buffer, body.start, true, &mut script);
+    script.tail = tree.and_then(|tree| chain_tail(text, &tree, body.start, instr));
     // A heredoc is a script when the RUN runs it with a shell: `RUN <<EOF` or `RUN bash <<EOF`.
     let body_runs_shell = script.commands[body_commands_start..]
         .iter()
@@ -237,8 +237,7 @@ fn shell_buffer(text: &str, instr: &Instruction) -> String {
     String::from_utf8(bytes).expect("only ASCII bytes were replaced")
 }
 
-fn chain_tail(text: &str, buffer: &str, base: usize, instr: &Instruction) -> Option<Tail> {
-    let tree = with_parser(|p| p.parse(buffer, None))?;
+fn chain_tail(text: &str, tree: &Tree, base: usize, instr: &Instruction) -> Option<Tail> {
     let root = tree.root_node();
     let mut cursor = root.walk();
     let statements: Vec<Node> = root
@@ -277,17 +276,16 @@ fn with_parser<T>(f: impl FnOnce(&mut Parser) -> T) -> T {
 }
 
 /// Parses `source` (whose byte `i` is at `base + i` in the Dockerfile when `exact`) and adds its
-/// commands and assignments to `script`.
-fn parse_into(source: &str, base: usize, exact: bool, script: &mut Script) {
-    let Some(tree) = with_parser(|p| p.parse(source, None)) else {
-        return;
-    };
+/// commands and assignments to `script`; returns its tree for callers that look further.
+fn parse_into(source: &str, base: usize, exact: bool, script: &mut Script) -> Option<Tree> {
+    let tree = with_parser(|p| p.parse(source, None))?;
     let cx = Walk {
         source,
         base,
         exact,
     };
     cx.visit(tree.root_node(), script);
+    Some(tree)
 }
 
 struct Walk<'s> {
