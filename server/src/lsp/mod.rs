@@ -19,9 +19,11 @@ mod session;
 mod size_handlers;
 mod size_settings;
 mod size_view;
+mod stdio;
 mod test_hooks;
 mod text_sync;
 
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use tower_lsp_server::{LspService, Server};
@@ -34,24 +36,27 @@ use self::text_sync::InOrderTextSync;
 /// Serves LSP on stdin/stdout until the client sends `exit` or closes stdin, and returns the
 /// process exit status: 0 after a `shutdown` request, 1 without one, as the protocol asks.
 pub fn run_stdio() -> std::io::Result<u8> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+    // One thread reads a message, applies it, analyses a small document and writes the answer:
+    // handing each step to another thread cost more than the analysis of a keystroke. Larger
+    // analyses and the other requests' work go to the blocking pool.
+    let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
     let session = Arc::new(Session::new(DocsLinks::default()));
     // The Debian package table takes ~0.1 s to load: done while the client initializes, it
     // is ready by the time the first document is analysed.
-    std::thread::spawn(dockerlean_core::size::preload);
+    let preloading = session.clone();
+    std::thread::spawn(move || {
+        dockerlean_core::size::preload();
+        preloading.tables_loaded.store(true, Ordering::Release);
+    });
     runtime.block_on(async {
         let builder = LspService::build(|client| Backend::new(client, session.clone()));
         let (service, socket) = test_hooks::register(builder).finish();
         let service = InOrderTextSync::new(service, session.clone());
-        Server::new(
-            framing::screened(tokio::io::stdin()),
-            tokio::io::stdout(),
-            socket,
-        )
-        .serve(service)
-        .await;
+        Server::new(framing::screened(stdio::input()), stdio::output(), socket)
+            .serve(service)
+            .await;
     });
     // The input reader may still be blocked reading stdin, which a client need not close
     // after `exit`: do not wait for it.

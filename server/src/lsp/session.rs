@@ -39,6 +39,9 @@ pub struct Session {
     pub sizes: SizeSettings,
     pub contexts: ContextCache,
     pub registry: Arc<Lookups>,
+    /// Whether the size tables have been loaded: until then an analysis may wait for the load,
+    /// and must not do so on the message loop.
+    pub tables_loaded: AtomicBool,
     negotiated: OnceLock<Negotiated>,
     shutdown_requested: AtomicBool,
 }
@@ -53,6 +56,7 @@ impl Session {
             sizes: SizeSettings::default(),
             contexts: ContextCache::default(),
             registry: Arc::new(Lookups::new(Cache::user())),
+            tables_loaded: AtomicBool::new(false),
             negotiated: OnceLock::new(),
             shutdown_requested: AtomicBool::new(false),
         }
