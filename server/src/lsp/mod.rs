@@ -20,6 +20,7 @@ mod size_handlers;
 mod size_settings;
 mod size_view;
 mod stdio;
+mod surroundings;
 mod test_hooks;
 mod text_sync;
 

@@ -140,8 +140,8 @@ fn diagnostics(
     version: i32,
 ) -> Option<Vec<Diagnostic>> {
     super::test_hooks::delay_analysis();
-    let (config, problems) = effective(uri, &session.editor_settings);
-    let analysed = document.analysed(version, &session.registry.sizes())?;
+    let (config, problems) = effective(uri, &session.editor_settings, &session.surroundings);
+    let analysed = document.analysed(version, &session.registry.sizes(), &session.surroundings)?;
     let findings = config.apply(analysed.findings.to_vec());
     Some(
         problems
@@ -324,6 +324,7 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        self.session.surroundings.forget();
         // Push-style clients send the settings; pull-style ones send null and expect a request.
         match params.settings.get(config::SECTION) {
             Some(section) => self.session.editor_settings.set(section),
@@ -364,7 +365,7 @@ impl LanguageServer for Backend {
         };
         let session = self.session.clone();
         tokio::task::spawn_blocking(move || {
-            let (config, _) = effective(&uri, &session.editor_settings);
+            let (config, _) = effective(&uri, &session.editor_settings, &session.surroundings);
             let (rope, version) = {
                 let doc = document.lock();
                 (doc.file.rope().clone(), doc.version)
@@ -385,8 +386,9 @@ impl LanguageServer for Backend {
         };
         let session = self.session.clone();
         let actions = tokio::task::spawn_blocking(move || {
-            let (config, _) = effective(&uri, &session.editor_settings);
-            let analysed = document.analysed_current(&session.registry.sizes());
+            let (config, _) = effective(&uri, &session.editor_settings, &session.surroundings);
+            let analysed =
+                document.analysed_current(&session.registry.sizes(), &session.surroundings);
             code_actions(&document, &analysed, &params, &config, &session)
         })
         .await

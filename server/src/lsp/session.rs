@@ -11,6 +11,7 @@ use super::docs_link::DocsLinks;
 use super::documents::Documents;
 use super::size_settings::SizeSettings;
 use super::size_view::ContextCache;
+use super::surroundings::SurroundingsCache;
 use crate::registry::{Cache, Lookups};
 
 /// What `initialize` settled with the client.
@@ -38,6 +39,7 @@ pub struct Session {
     pub pulls_configuration: AtomicBool,
     pub sizes: SizeSettings,
     pub contexts: ContextCache,
+    pub surroundings: SurroundingsCache,
     pub registry: Arc<Lookups>,
     /// Whether the size tables have been loaded: until then an analysis may wait for the load,
     /// and must not do so on the message loop.
@@ -55,6 +57,7 @@ impl Session {
             pulls_configuration: AtomicBool::new(false),
             sizes: SizeSettings::default(),
             contexts: ContextCache::default(),
+            surroundings: SurroundingsCache::default(),
             registry: Arc::new(Lookups::new(Cache::user())),
             tables_loaded: AtomicBool::new(false),
             negotiated: OnceLock::new(),
