@@ -9,7 +9,7 @@ use dockerlean_core::config::Config;
 use serde_json::Value;
 use tower_lsp_server::ls_types::{Diagnostic, DiagnosticSeverity, NumberOrString, Range, Uri};
 
-use crate::project_config;
+use super::surroundings::SurroundingsCache;
 
 /// The settings section the server asks for and reads.
 pub const SECTION: &str = "dockerlean";
@@ -65,12 +65,13 @@ pub fn section(value: &Value) -> &Value {
 }
 
 /// The settings for `uri` and the diagnostics that say why some could not be used.
-pub fn effective(uri: &Uri, editor: &EditorSettings) -> (Config, Vec<String>) {
-    let dir = uri
-        .to_file_path()
-        .and_then(|path| Some(path.parent()?.to_owned()));
-    let (file_config, file_problem) = match dir {
-        Some(dir) => project_config::load(&dir),
+pub fn effective(
+    uri: &Uri,
+    editor: &EditorSettings,
+    surroundings: &SurroundingsCache,
+) -> (Config, Vec<String>) {
+    let (file_config, file_problem) = match uri.to_file_path() {
+        Some(path) => surroundings.of(&path).config.clone(),
         // An unsaved buffer has no folder to look in.
         None => (Config::default(), None),
     };

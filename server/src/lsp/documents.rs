@@ -14,6 +14,7 @@ use ropey::Rope;
 use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 
 use super::convert;
+use super::surroundings::SurroundingsCache;
 
 pub struct Document {
     pub file: SourceFile,
@@ -94,7 +95,12 @@ impl OpenDocument {
     /// Analyses `version` knowing the base-image sizes `registry` looked up, or returns `None`
     /// when the document has moved past it (the analysis of the newer version supersedes this
     /// one). The text is not locked while analysing.
-    pub fn analysed(&self, version: i32, registry: &Arc<RegistrySizes>) -> Option<Analysed> {
+    pub fn analysed(
+        &self,
+        version: i32,
+        registry: &Arc<RegistrySizes>,
+        surroundings: &SurroundingsCache,
+    ) -> Option<Analysed> {
         let mut analyzer = self
             .analyzer
             .lock()
@@ -121,12 +127,12 @@ impl OpenDocument {
                 doc.path.clone(),
             )
         };
-        // Listing the build context reads the disk: outside the document's lock too.
+        // Listing the build context may read the disk: outside the document's lock too.
         let environment = Environment {
             registry: registry.clone(),
             ..path
                 .as_deref()
-                .map(crate::context::beside)
+                .map(|path| surroundings.of(path).environment.clone())
                 .unwrap_or_default()
         };
         let findings: Arc<[Finding]> = analyzer
@@ -169,10 +175,14 @@ impl OpenDocument {
     }
 
     /// The analysis of whatever version is current when it finishes.
-    pub fn analysed_current(&self, registry: &Arc<RegistrySizes>) -> Analysed {
+    pub fn analysed_current(
+        &self,
+        registry: &Arc<RegistrySizes>,
+        surroundings: &SurroundingsCache,
+    ) -> Analysed {
         loop {
             let version = self.lock().version;
-            if let Some(analysed) = self.analysed(version, registry) {
+            if let Some(analysed) = self.analysed(version, registry, surroundings) {
                 return analysed;
             }
         }

@@ -19,6 +19,8 @@ mod session;
 mod size_handlers;
 mod size_settings;
 mod size_view;
+mod stdio;
+mod surroundings;
 mod test_hooks;
 mod text_sync;
 
@@ -34,7 +36,10 @@ use self::text_sync::InOrderTextSync;
 /// Serves LSP on stdin/stdout until the client sends `exit` or closes stdin, and returns the
 /// process exit status: 0 after a `shutdown` request, 1 without one, as the protocol asks.
 pub fn run_stdio() -> std::io::Result<u8> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+    // One thread reads a message, applies it, analyses a small document and writes the answer:
+    // handing each step to another thread cost more than the analysis of a keystroke. Larger
+    // analyses and the other requests' work go to the blocking pool.
+    let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
     let session = Arc::new(Session::new(DocsLinks::default()));
@@ -42,13 +47,9 @@ pub fn run_stdio() -> std::io::Result<u8> {
         let builder = LspService::build(|client| Backend::new(client, session.clone()));
         let (service, socket) = test_hooks::register(builder).finish();
         let service = InOrderTextSync::new(service, session.clone());
-        Server::new(
-            framing::screened(tokio::io::stdin()),
-            tokio::io::stdout(),
-            socket,
-        )
-        .serve(service)
-        .await;
+        Server::new(framing::screened(stdio::input()), stdio::output(), socket)
+            .serve(service)
+            .await;
     });
     // The input reader may still be blocked reading stdin, which a client need not close
     // after `exit`: do not wait for it.

@@ -11,6 +11,7 @@ use super::docs_link::DocsLinks;
 use super::documents::Documents;
 use super::size_settings::SizeSettings;
 use super::size_view::ContextCache;
+use super::surroundings::SurroundingsCache;
 use crate::registry::{Cache, Lookups};
 
 /// What `initialize` settled with the client.
@@ -38,6 +39,7 @@ pub struct Session {
     pub pulls_configuration: AtomicBool,
     pub sizes: SizeSettings,
     pub contexts: ContextCache,
+    pub surroundings: SurroundingsCache,
     pub registry: Arc<Lookups>,
     negotiated: OnceLock<Negotiated>,
     shutdown_requested: AtomicBool,
@@ -52,6 +54,7 @@ impl Session {
             pulls_configuration: AtomicBool::new(false),
             sizes: SizeSettings::default(),
             contexts: ContextCache::default(),
+            surroundings: SurroundingsCache::default(),
             registry: Arc::new(Lookups::new(Cache::user())),
             negotiated: OnceLock::new(),
             shutdown_requested: AtomicBool::new(false),

@@ -12,17 +12,26 @@ use super::server::Backend;
 pub const ENV: &str = "DOCKERLEAN_TEST_HOOKS";
 const DELAY_ENV: &str = "DOCKERLEAN_TEST_ANALYSIS_DELAY_MS";
 
-/// Sleeps as long as the tests asked (only with the hooks on); called on an analysis thread.
+/// Sleeps as long as the tests asked (only with the hooks on); called before each analysis.
 pub fn delay_analysis() {
+    if let Some(delay) = analysis_delay() {
+        std::thread::sleep(delay);
+    }
+}
+
+/// Whether analyses are held back: a held-back analysis stands for a slow one, which must not
+/// run on the message loop.
+pub fn delays_analysis() -> bool {
+    analysis_delay().is_some()
+}
+
+fn analysis_delay() -> Option<std::time::Duration> {
     static DELAY: std::sync::OnceLock<Option<std::time::Duration>> = std::sync::OnceLock::new();
-    let delay = DELAY.get_or_init(|| {
+    *DELAY.get_or_init(|| {
         std::env::var_os(ENV)?;
         let ms = std::env::var(DELAY_ENV).ok()?.parse().ok()?;
         Some(std::time::Duration::from_millis(ms))
-    });
-    if let Some(delay) = delay {
-        std::thread::sleep(*delay);
-    }
+    })
 }
 
 pub fn register(builder: LspServiceBuilder<Backend>) -> LspServiceBuilder<Backend> {
