@@ -5,5 +5,6 @@ mod cache_dir;
 pub mod cli;
 pub mod context;
 pub mod lsp;
+mod malloc;
 pub mod project_config;
 pub mod registry;

@@ -191,5 +191,6 @@ pub fn main() -> ExitCode {
 }
 
 fn run_lsp() -> Result<u8, CliError> {
+    crate::malloc::one_arena();
     Ok(crate::lsp::run_stdio()?)
 }
