@@ -19,7 +19,7 @@ pub fn code_actions(
     let version = analysed.version;
     let uri = &params.text_document.uri;
     let only = params.context.only.as_deref();
-    let rope = &analysed.rope;
+    let rope = &analysed.snapshot.rope;
     let range = convert::byte_range_clamped(rope, params.range, session.encoding());
     let quick = wanted(only, &CodeActionKind::QUICKFIX);
     let touched = || {
@@ -31,7 +31,7 @@ pub fn code_actions(
         )
     };
     // What needs the model, built from what the analysis kept.
-    let (ignores, split) = document.with_model(rope, &analysed.trees, |model| {
+    let (ignores, split) = document.with_model(&analysed.snapshot, |model| {
         let ignores = if quick {
             ignore_actions(touched(), model, rope, version, uri, session)
         } else {

@@ -7,9 +7,9 @@ use std::sync::{Arc, RwLock};
 
 use dockerlean_core::config::Config;
 use serde_json::Value;
-use tower_lsp_server::ls_types::{Diagnostic, DiagnosticSeverity, NumberOrString, Range, Uri};
+use tower_lsp_server::ls_types::{Diagnostic, DiagnosticSeverity, NumberOrString, Range};
 
-use super::surroundings::SurroundingsCache;
+use super::surroundings::Surroundings;
 
 /// The settings section the server asks for and reads.
 pub const SECTION: &str = "dockerlean";
@@ -64,17 +64,14 @@ pub fn section(value: &Value) -> &Value {
     value.get(SECTION).unwrap_or(value)
 }
 
-/// The settings for `uri` and the diagnostics that say why some could not be used.
+/// The settings for a document and the diagnostics that say why some could not be used.
 pub fn effective(
-    uri: &Uri,
+    surroundings: Option<&Surroundings>,
     editor: &EditorSettings,
-    surroundings: &SurroundingsCache,
 ) -> (Config, Vec<String>) {
-    let (file_config, file_problem) = match uri.to_file_path() {
-        Some(path) => surroundings.of(&path).config.clone(),
-        // An unsaved buffer has no folder to look in.
-        None => (Config::default(), None),
-    };
+    let (file_config, file_problem) = surroundings
+        .map(|around| around.config.clone())
+        .unwrap_or_default();
     let editor = editor.get();
     let (editor_config, editor_problem) = &*editor;
     let problems = file_problem

@@ -3,7 +3,6 @@
 //! version to the next.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use dockerlean_core::position::Encoding;
@@ -14,30 +13,53 @@ use ropey::Rope;
 use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 
 use super::convert;
-use super::surroundings::SurroundingsCache;
+use super::surroundings::Surroundings;
 
 pub struct Document {
     pub file: SourceFile,
     pub version: i32,
-    /// Where the document is on disk, for the build-context rules (none for unsaved buffers).
-    path: Option<PathBuf>,
-    /// The findings of a version, with the registry sizes they were found with.
+    /// The findings of a version, with what they were found with.
     analysis: Option<Findings>,
 }
 
 struct Findings {
     version: i32,
     registry: Arc<RegistrySizes>,
+    surroundings: Option<Arc<Surroundings>>,
     findings: Arc<[Finding]>,
 }
 
+impl Findings {
+    /// Whether these are the findings of `version` with `registry` and `surroundings`. Both are
+    /// replaced rather than changed, so the same address means the same content.
+    fn are_of(
+        &self,
+        version: i32,
+        registry: &Arc<RegistrySizes>,
+        surroundings: Option<&Arc<Surroundings>>,
+    ) -> bool {
+        self.version == version
+            && Arc::ptr_eq(&self.registry, registry)
+            && match (&self.surroundings, surroundings) {
+                (Some(was), Some(is)) => Arc::ptr_eq(was, is),
+                (was, is) => was.is_none() && is.is_none(),
+            }
+    }
+}
+
 impl Document {
-    fn new(text: &str, version: i32, path: Option<PathBuf>) -> Document {
+    fn new(text: &str, version: i32) -> Document {
         Document {
             file: SourceFile::new(text),
             version,
-            path,
             analysis: None,
+        }
+    }
+
+    fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            rope: self.file.rope().clone(),
+            trees: self.file.trees().clone(),
         }
     }
 
@@ -76,10 +98,7 @@ pub struct Snapshot {
 /// One version of a document and its findings.
 pub struct Analysed {
     pub version: i32,
-    /// The text at `version` (a rope clone shares its chunks), for converting positions.
-    pub rope: Rope,
-    /// Its trees (a clone shares the nodes).
-    pub trees: Trees,
+    pub snapshot: Snapshot,
     pub findings: Arc<[Finding]>,
 }
 
@@ -92,51 +111,44 @@ pub struct OpenDocument {
 }
 
 impl OpenDocument {
-    /// Analyses `version` knowing the base-image sizes `registry` looked up, or returns `None`
-    /// when the document has moved past it (the analysis of the newer version supersedes this
-    /// one). The text is not locked while analysing.
+    /// Analyses `version` knowing the base-image sizes `registry` looked up and what its folder
+    /// holds, or returns `None` when the document has moved past it (the analysis of the newer
+    /// version supersedes this one). The text is not locked while analysing.
     pub fn analysed(
         &self,
         version: i32,
         registry: &Arc<RegistrySizes>,
-        surroundings: &SurroundingsCache,
+        surroundings: Option<&Arc<Surroundings>>,
     ) -> Option<Analysed> {
         let mut analyzer = self
             .analyzer
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let (rope, trees, path) = {
+        let snapshot = {
             let doc = self.lock();
             if doc.version != version {
                 return None;
             }
+            let snapshot = doc.snapshot();
             if let Some(done) = &doc.analysis {
-                // Look-ups replace the sizes rather than change them: same address, same sizes.
-                if done.version == version && Arc::ptr_eq(&done.registry, registry) {
+                if done.are_of(version, registry, surroundings) {
                     return Some(Analysed {
                         version,
-                        rope: doc.file.rope().clone(),
-                        trees: doc.file.trees().clone(),
+                        snapshot,
                         findings: done.findings.clone(),
                     });
                 }
             }
-            (
-                doc.file.rope().clone(),
-                doc.file.trees().clone(),
-                doc.path.clone(),
-            )
+            snapshot
         };
-        // Listing the build context may read the disk: outside the document's lock too.
         let environment = Environment {
             registry: registry.clone(),
-            ..path
-                .as_deref()
-                .map(|path| surroundings.of(path).environment.clone())
+            ..surroundings
+                .map(|around| around.environment.clone())
                 .unwrap_or_default()
         };
         let findings: Arc<[Finding]> = analyzer
-            .analyze_text(&rope.to_string(), &trees, &environment)
+            .analyze_text(&snapshot.rope.to_string(), &snapshot.trees, &environment)
             .findings
             .into();
         let mut doc = self.lock();
@@ -144,41 +156,37 @@ impl OpenDocument {
             doc.analysis = Some(Findings {
                 version,
                 registry: registry.clone(),
+                surroundings: surroundings.cloned(),
                 findings: findings.clone(),
             });
         }
         Some(Analysed {
             version,
-            rope,
-            trees,
+            snapshot,
             findings,
         })
     }
 
     /// The document as it is now, to read without holding its lock.
     pub fn snapshot(&self) -> Snapshot {
-        let doc = self.lock();
-        Snapshot {
-            rope: doc.file.rope().clone(),
-            trees: doc.file.trees().clone(),
-        }
+        self.lock().snapshot()
     }
 
     /// Runs `f` on the model of a version's text and trees, reusing what the analyses kept (see
     /// [`Analyzer::with_model`]). Not to be called with the document locked (lock order).
-    pub fn with_model<T>(&self, rope: &Rope, trees: &Trees, f: impl FnOnce(&Model) -> T) -> T {
-        let text = rope.to_string();
+    pub fn with_model<T>(&self, snapshot: &Snapshot, f: impl FnOnce(&Model) -> T) -> T {
+        let text = snapshot.rope.to_string();
         self.analyzer
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .with_model(&text, trees, f)
+            .with_model(&text, &snapshot.trees, f)
     }
 
     /// The analysis of whatever version is current when it finishes.
     pub fn analysed_current(
         &self,
         registry: &Arc<RegistrySizes>,
-        surroundings: &SurroundingsCache,
+        surroundings: Option<&Arc<Surroundings>>,
     ) -> Analysed {
         loop {
             let version = self.lock().version;
@@ -205,11 +213,7 @@ pub struct Documents {
 impl Documents {
     pub fn open(&self, uri: Uri, text: &str, version: i32) {
         let document = Arc::new(OpenDocument {
-            document: Mutex::new(Document::new(
-                text,
-                version,
-                uri.to_file_path().map(|p| p.into_owned()),
-            )),
+            document: Mutex::new(Document::new(text, version)),
             analyzer: Mutex::new(Analyzer::default()),
         });
         self.map().insert(uri, document);
@@ -261,6 +265,7 @@ impl Documents {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lsp::surroundings::SurroundingsCache;
     use tower_lsp_server::ls_types::{Position, Range};
 
     fn change(range: Option<Range>, text: &str) -> TextDocumentContentChangeEvent {
@@ -302,6 +307,35 @@ mod tests {
         let skipped = docs.change(&uri, changes, 2, Encoding::Utf8).unwrap();
         assert_eq!(skipped.len(), 1);
         assert_eq!(docs.get(&uri).unwrap().lock().file.text(), "FROM b\n");
+    }
+
+    #[test]
+    fn findings_are_reused_only_with_the_same_surroundings() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("Dockerfile");
+        std::fs::write(&path, "FROM a\nADD . /app\n").unwrap();
+        let docs = Documents::default();
+        let uri: Uri = "file:///Dockerfile".parse().unwrap();
+        docs.open(uri.clone(), "FROM a\nADD . /app\n", 1);
+        let doc = docs.get(&uri).unwrap();
+        let cache = SurroundingsCache::default();
+        let registry = Arc::new(RegistrySizes::default());
+        let around = Some(cache.of(&path));
+        let first = doc.analysed(1, &registry, around.as_ref()).unwrap();
+        let again = doc.analysed(1, &registry, around.as_ref()).unwrap();
+        assert!(Arc::ptr_eq(&first.findings, &again.findings), "reused");
+
+        cache.forget();
+        let reread = Some(cache.of(&path));
+        let fresh = doc.analysed(1, &registry, reread.as_ref()).unwrap();
+        assert!(
+            !Arc::ptr_eq(&first.findings, &fresh.findings),
+            "analysed again"
+        );
+        assert!(
+            doc.analysed(0, &registry, reread.as_ref()).is_none(),
+            "moved past"
+        );
     }
 
     #[test]

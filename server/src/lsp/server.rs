@@ -139,8 +139,10 @@ fn diagnostics(
     version: i32,
 ) -> Option<Vec<Diagnostic>> {
     super::test_hooks::delay_analysis();
-    let (config, problems) = effective(uri, &session.editor_settings, &session.surroundings);
-    let analysed = document.analysed(version, &session.registry.sizes(), &session.surroundings)?;
+    let surroundings = session.surroundings_of(uri);
+    let (config, problems) = effective(surroundings.as_deref(), &session.editor_settings);
+    let registry = session.registry.sizes();
+    let analysed = document.analysed(version, &registry, surroundings.as_ref())?;
     let findings = config.apply(analysed.findings.to_vec());
     Some(
         problems
@@ -149,7 +151,7 @@ fn diagnostics(
             .chain(
                 findings
                     .iter()
-                    .map(|f| diagnostic(f, &analysed.rope, version, uri, session)),
+                    .map(|f| diagnostic(f, &analysed.snapshot.rope, version, uri, session)),
             )
             .collect(),
     )
@@ -364,7 +366,8 @@ impl LanguageServer for Backend {
         };
         let session = self.session.clone();
         tokio::task::spawn_blocking(move || {
-            let (config, _) = effective(&uri, &session.editor_settings, &session.surroundings);
+            let surroundings = session.surroundings_of(&uri);
+            let (config, _) = effective(surroundings.as_deref(), &session.editor_settings);
             let (rope, version) = {
                 let doc = document.lock();
                 (doc.file.rope().clone(), doc.version)
@@ -385,9 +388,10 @@ impl LanguageServer for Backend {
         };
         let session = self.session.clone();
         let actions = tokio::task::spawn_blocking(move || {
-            let (config, _) = effective(&uri, &session.editor_settings, &session.surroundings);
-            let analysed =
-                document.analysed_current(&session.registry.sizes(), &session.surroundings);
+            let surroundings = session.surroundings_of(&uri);
+            let (config, _) = effective(surroundings.as_deref(), &session.editor_settings);
+            let registry = session.registry.sizes();
+            let analysed = document.analysed_current(&registry, surroundings.as_ref());
             code_actions(&document, &analysed, &params, &config, &session)
         })
         .await

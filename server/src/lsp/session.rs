@@ -5,13 +5,13 @@ use std::sync::{Arc, OnceLock};
 
 use dockerlean_core::position::Encoding;
 use serde_json::Value;
+use tower_lsp_server::ls_types::Uri;
 
 use super::config::{self, EditorSettings};
 use super::docs_link::DocsLinks;
 use super::documents::Documents;
 use super::size_settings::SizeSettings;
-use super::size_view::ContextCache;
-use super::surroundings::SurroundingsCache;
+use super::surroundings::{Surroundings, SurroundingsCache};
 use crate::registry::{Cache, Lookups};
 
 /// What `initialize` settled with the client.
@@ -38,7 +38,6 @@ pub struct Session {
     /// Whether the client answers `workspace/configuration`.
     pub pulls_configuration: AtomicBool,
     pub sizes: SizeSettings,
-    pub contexts: ContextCache,
     pub surroundings: SurroundingsCache,
     pub registry: Arc<Lookups>,
     negotiated: OnceLock<Negotiated>,
@@ -53,7 +52,6 @@ impl Session {
             editor_settings: EditorSettings::default(),
             pulls_configuration: AtomicBool::new(false),
             sizes: SizeSettings::default(),
-            contexts: ContextCache::default(),
             surroundings: SurroundingsCache::default(),
             registry: Arc::new(Lookups::new(Cache::user())),
             negotiated: OnceLock::new(),
@@ -86,6 +84,11 @@ impl Session {
         let mut registry = self.registry.settings();
         registry.update(config::section(settings));
         self.registry.set_settings(registry);
+    }
+
+    /// What the document at `uri` reads from its folder (an unsaved buffer has none).
+    pub fn surroundings_of(&self, uri: &Uri) -> Option<Arc<Surroundings>> {
+        uri.to_file_path().map(|path| self.surroundings.of(&path))
     }
 
     pub fn encoding(&self) -> Encoding {

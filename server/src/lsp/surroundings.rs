@@ -1,14 +1,16 @@
-//! What an analysis reads from the disk around a document: its project config files, and the
-//! listing and `.dockerignore` of its build context. Read afresh for every keystroke, that was
-//! a folder listing, file reads and parses and a `stat` per config name and parent folder; it
-//! is kept instead while the document's folder looks unchanged, which costs a few `stat`s.
+//! What the server reads from the disk around a document: its project config files, the
+//! listing and `.dockerignore` of its build context for the rules, and the files of the build
+//! context with their sizes for the size features. Read afresh for every keystroke, that was a
+//! folder listing, file reads and parses and a `stat` per config name and parent folder; it is
+//! kept instead while the document's folder looks unchanged, which costs a few `stat`s.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant, SystemTime};
 
 use dockerlean_core::config::Config;
+use dockerlean_core::size::context::Listing;
 use dockerlean_core::Environment;
 
 use crate::project_config::{self, Problem};
@@ -18,6 +20,19 @@ pub struct Surroundings {
     pub config: (Config, Option<Problem>),
     /// The build context, without registry sizes (those change apart from the disk).
     pub environment: Environment,
+    /// Every file of the build context with its size, walked on first use: only the size
+    /// features need it, and a large context takes long to walk.
+    files: OnceLock<Option<Arc<Listing>>>,
+    folder: PathBuf,
+}
+
+impl Surroundings {
+    /// The build context's files (`None`: not a directory, or too large to list).
+    pub fn files(&self) -> Option<Arc<Listing>> {
+        self.files
+            .get_or_init(|| crate::build_context::list(&self.folder).map(Arc::new))
+            .clone()
+    }
 }
 
 #[derive(Default)]
@@ -33,7 +48,8 @@ struct Read {
 
 /// How long a config file in a parent folder may have changed unseen (those folders are not
 /// watched): longer than the gap between keystrokes, shorter than it takes to switch to
-/// another window, change a file and come back.
+/// another window, change a file and come back. The build context's files deeper down are not
+/// fingerprinted either: their sizes are at most this old.
 const FRESH_FOR: Duration = Duration::from_secs(2);
 
 /// The modification times (and sizes) of the document's folder, which change when an entry is
@@ -81,6 +97,8 @@ impl SurroundingsCache {
         let surroundings = Arc::new(Surroundings {
             config: path.parent().map(project_config::load).unwrap_or_default(),
             environment: crate::context::beside(path),
+            files: OnceLock::new(),
+            folder: folder.to_owned(),
         });
         // Taken after reading: a file changed while it was read is seen [`FRESH_FOR`] later.
         let folder = Fingerprint::of(folder, surroundings.environment.context.as_deref());
