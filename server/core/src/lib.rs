@@ -19,6 +19,7 @@ pub mod size;
 pub mod source;
 pub mod suppress;
 pub mod syntax;
+pub mod wording;
 
 pub use analyzer::Analyzer;
 pub use environment::Environment;

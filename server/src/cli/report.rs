@@ -5,6 +5,7 @@ use std::ops::Range;
 
 use dockerlean_core::config::Config;
 use dockerlean_core::position::{offset_to_line_col, Encoding};
+use dockerlean_core::wording::count;
 use dockerlean_core::Finding;
 use ropey::Rope;
 
@@ -73,19 +74,11 @@ impl Report {
         let total = self.findings().count();
         let fixable = self.findings().filter(|(_, f)| f.fix.is_some()).count();
         let files = self.files.len();
-        let mut line = plural(total, "finding");
+        let mut line = count(total, "finding");
         if fixable > 0 {
             line.push_str(&format!(" ({fixable} fixable)"));
         }
-        line.push_str(&format!(" in {}", plural(files, "file")));
+        line.push_str(&format!(" in {}", count(files, "file")));
         line
-    }
-}
-
-fn plural(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
     }
 }

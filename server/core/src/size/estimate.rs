@@ -16,6 +16,7 @@ use crate::size::figure::{self, Figure};
 use crate::size::image_ref::ImageRef;
 use crate::size::registry_sizes::RegistrySizes;
 use crate::size::stage_files::{Found, StageFiles};
+use crate::wording::count;
 
 /// How far a number can be trusted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
@@ -738,19 +739,11 @@ fn copy_amount(instr: &Instruction, from: Sources) -> Amount {
                 bytes,
                 Confidence::Exact,
                 format!(
-                    "{files} file{} from the build context, after .dockerignore",
-                    plural(files)
+                    "{} from the build context, after .dockerignore",
+                    count(files, "file")
                 ),
             )
         }
-    }
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
     }
 }
 
@@ -824,8 +817,8 @@ fn stage_path_amount(source: usize, value: &str, path: &str, from: &mut Sources)
             confidence: Confidence::Exact,
             incomplete: !complete,
             notes: vec![format!(
-                "{files} file{} of the build context at `{path}` in stage `{value}`{}",
-                plural(files),
+                "{} of the build context at `{path}` in stage `{value}`{}",
+                count(files, "file"),
                 if complete {
                     ""
                 } else {
