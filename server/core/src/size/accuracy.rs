@@ -1,8 +1,8 @@
 //! The apt layer estimator against measured layers (`layer-truth/measured.tsv` format): what the
 //! accuracy example prints and the accuracy test checks.
 
-use crate::size::debian::packages;
-use crate::size::estimate::{layer_bytes, Records};
+use crate::size::debian::{packages, Records};
+use crate::size::estimate::layer_bytes;
 
 pub struct Case {
     pub packages: String,
@@ -47,7 +47,7 @@ pub fn evaluate(tsv: &str) -> Result<Vec<Case>, String> {
     );
     let p = packages();
     let base = p.base("debian:bookworm").ok_or("no minbase set")?;
-    let records = Records::of(p, base);
+    let records = Records::of(&p.total_footprint(base.iter()));
     let mut cases = Vec::new();
     for line in lines.filter(|l| !l.trim().is_empty()) {
         let f: Vec<&str> = line.split('\t').collect();
@@ -63,7 +63,7 @@ pub fn evaluate(tsv: &str) -> Result<Vec<Case>, String> {
             measured: f[removed]
                 .parse()
                 .map_err(|_| format!("bad size in {line}"))?,
-            estimated: layer_bytes(p, &records, &resolution.new, true),
+            estimated: layer_bytes(&records, &resolution, true),
             measured_new: f[newly].parse().ok(),
             estimated_new: resolution.new.len(),
         });

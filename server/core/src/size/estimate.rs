@@ -11,7 +11,7 @@ use crate::rules::commands::{apt_operation, is_apt, removes, APT_VALUE_OPTIONS};
 use crate::rules::paths::resolve;
 use crate::size::base_images::{self, OnDisk, Row};
 use crate::size::context::{self, ContextFiles, Sent};
-use crate::size::debian::{self, History, PackageId, PackageSet};
+use crate::size::debian::{self, History, Records, Resolution};
 use crate::size::figure::{self, Figure};
 use crate::size::image_ref::ImageRef;
 use crate::size::registry_sizes::RegistrySizes;
@@ -217,54 +217,22 @@ const RUN_PER_PACKAGE: u64 = 736;
 pub const APT_LISTS_BYTES: u64 = 19_862_064;
 const APT_LISTS: &str = "/var/lib/apt/lists";
 
-/// What dpkg's status and debconf's templates hold before an install: both are rewritten
-/// whole, the new packages' records added.
-pub struct Records {
-    status: u64,
-    templates: u64,
-}
-
-impl Records {
-    pub fn of(packages: &debian::Packages, installed: &PackageSet) -> Records {
-        let mut records = Records {
-            status: 0,
-            templates: 0,
-        };
-        for id in installed.iter() {
-            let f = packages.footprint(id);
-            records.status += f.status;
-            records.templates += f.templates;
-        }
-        records
-    }
-}
-
 /// The layer bytes of installing `new` on top of what `records` describes: the packages' files
 /// (without what a slim base's dpkg excludes drop), what dpkg and debconf record of them, and
 /// what their maintainer scripts generate.
-pub fn layer_bytes(
-    packages: &debian::Packages,
-    records: &Records,
-    new: &[PackageId],
-    slim: bool,
-) -> u64 {
-    if new.is_empty() {
+pub fn layer_bytes(records: &Records, new: &Resolution, slim: bool) -> u64 {
+    if new.new.is_empty() {
         return 0;
     }
-    let (mut bytes, mut status, mut templates) = (0, records.status, 0);
-    for &id in new {
-        let f = packages.footprint(id);
-        let dropped = if slim { f.slim_excluded } else { 0 };
-        bytes += f.files - dropped + f.info + f.byte_code + f.generated;
-        status += f.status;
-        templates += f.templates;
-    }
-    bytes += COPIES * status;
-    if templates > 0 {
-        let dat = (records.templates + templates) as f64 * TEMPLATES_DAT_PER_TEMPLATE_BYTE;
+    let f = &new.added;
+    let dropped = if slim { f.slim_excluded } else { 0 };
+    let mut bytes = f.files - dropped + f.info + f.byte_code + f.generated;
+    bytes += COPIES * (records.status + f.status);
+    if f.templates > 0 {
+        let dat = (records.templates + f.templates) as f64 * TEMPLATES_DAT_PER_TEMPLATE_BYTE;
         bytes += COPIES * dat as u64;
     }
-    bytes + RUN_FIXED + RUN_PER_PACKAGE * new.len() as u64
+    bytes + RUN_FIXED + RUN_PER_PACKAGE * new.new.len() as u64
 }
 
 /// Programs whose effect on a layer is negligible (metadata, links, small config files).
@@ -684,13 +652,13 @@ fn apt_install(cmd: &Command, set: &mut Option<BaseSet>) -> Result<(Amount, AptI
     };
     let packages = debian::packages();
     let recommends = !recommends_off(cmd);
-    let records = Records::of(packages, base.history.installed());
+    let records = base.history.records();
     let install = packages.install(&mut base.history, &names, recommends);
     let resolution = &install.resolution;
-    let bytes = layer_bytes(packages, &records, &resolution.new, base.slim);
+    let bytes = layer_bytes(&records, resolution, base.slim);
     let recommends_cost = install.lean.as_ref().map(|lean| {
         (
-            bytes.saturating_sub(layer_bytes(packages, &records, &lean.new, base.slim)),
+            bytes.saturating_sub(layer_bytes(&records, lean, base.slim)),
             resolution.new.len().saturating_sub(lean.new.len()),
         )
     });

@@ -37,6 +37,28 @@ pub struct Footprint {
     pub generated: u64,
 }
 
+impl std::ops::AddAssign for Footprint {
+    fn add_assign(&mut self, other: Footprint) {
+        self.files += other.files;
+        self.slim_excluded += other.slim_excluded;
+        self.info += other.info;
+        self.status += other.status;
+        self.byte_code += other.byte_code;
+        self.templates += other.templates;
+        self.generated += other.generated;
+    }
+}
+
+impl std::iter::Sum for Footprint {
+    fn sum<I: Iterator<Item = Footprint>>(footprints: I) -> Footprint {
+        let mut total = Footprint::default();
+        for f in footprints {
+            total += f;
+        }
+        total
+    }
+}
+
 /// A set of packages of the table (a bit per package: cloning one per stage is cheap).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PackageSet {
@@ -94,9 +116,10 @@ pub struct Packages {
     table: Table,
     /// Installs already resolved (see [`Packages::install`]).
     installs: Mutex<HashMap<InstallKey, Arc<Install>>>,
-    /// The package sets of the table's base images, in the table's order, each resolved on
-    /// first use (a file on `debian:bookworm-slim` never walks buildpack-deps' closure).
-    base_sets: Vec<OnceLock<PackageSet>>,
+    /// The package sets of the table's base images and their records, in the table's order,
+    /// each resolved on first use (a file on `debian:bookworm-slim` never walks
+    /// buildpack-deps' closure).
+    base_sets: Vec<OnceLock<(PackageSet, Records)>>,
     /// Header lines: what the data is and where it came from.
     pub provenance: &'static [&'static str],
     pub date: &'static str,
@@ -121,6 +144,8 @@ pub fn packages() -> &'static Packages {
 #[derive(Debug, Default)]
 pub struct Resolution {
     pub new: Vec<PackageId>,
+    /// The footprints of `new`, summed once: an estimate reads them on every keystroke.
+    pub added: Footprint,
     /// Requested names that are no package of the table.
     pub unknown: Vec<String>,
 }
@@ -185,11 +210,15 @@ impl Packages {
 
     /// The packages installed in a base image, by its set's name.
     pub fn base(&self, name: &str) -> Option<&PackageSet> {
+        self.base_with_records(name).map(|(set, _)| set)
+    }
+
+    fn base_with_records(&self, name: &str) -> Option<&(PackageSet, Records)> {
         let i = self.table.bases.iter().position(|&(n, _)| n == name)?;
         Some(self.base_set(i))
     }
 
-    fn base_set(&self, i: usize) -> &PackageSet {
+    fn base_set(&self, i: usize) -> &(PackageSet, Records) {
         self.base_sets[i].get_or_init(|| {
             let t = &self.table;
             let mut installed = PackageSet::default();
@@ -202,7 +231,7 @@ impl Packages {
                     // The generator writes a set after the sets it builds on, so this ends.
                     let j = t.bases[..i].iter().position(|&(n, _)| n == earlier);
                     if let Some(j) = j {
-                        installed = self.base_set(j).clone();
+                        installed = self.base_set(j).0.clone();
                     }
                 } else {
                     wanted.extend(t.lookup(root));
@@ -211,7 +240,8 @@ impl Packages {
             let mut resolution = Resolution::default();
             self.add_closure(&wanted, &installed, false, &mut resolution);
             installed.extend(resolution.new);
-            installed
+            let records = Records::of(&self.total_footprint(installed.iter()));
+            (installed, records)
         })
     }
 
@@ -233,7 +263,12 @@ impl Packages {
             }
         }
         self.add_closure(&wanted, installed, recommends, &mut resolution);
+        resolution.added = self.total_footprint(resolution.new.iter().copied());
         resolution
+    }
+
+    pub fn total_footprint(&self, ids: impl IntoIterator<Item = PackageId>) -> Footprint {
+        ids.into_iter().map(|id| self.footprint(id)).sum()
     }
 
     /// Adds to `resolution.new` what installing the names `wanted` adds (see
@@ -309,6 +344,9 @@ pub struct History {
     /// (a 64-bit hash; two different sequences sharing one is not a practical concern).
     fingerprint: u64,
     installed: PackageSet,
+    /// Kept up to date with `installed`: summing them again for each install walked the
+    /// whole base set every keystroke.
+    records: Records,
 }
 
 impl History {
@@ -317,12 +355,45 @@ impl History {
         &self.installed
     }
 
+    /// What dpkg and debconf record of the installed packages.
+    pub fn records(&self) -> Records {
+        self.records
+    }
+
     pub fn new(base_set: &str) -> History {
+        let (installed, records) = packages()
+            .base_with_records(base_set)
+            .cloned()
+            .unwrap_or_default();
         History {
             base: base_set.to_string(),
             fingerprint: 0,
-            installed: packages().base(base_set).cloned().unwrap_or_default(),
+            installed,
+            records,
         }
+    }
+}
+
+/// What dpkg's status file and debconf's templates hold for a set of installed packages: every
+/// install rewrites both whole, with the new packages' records added.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Records {
+    pub status: u64,
+    pub templates: u64,
+}
+
+impl Records {
+    /// The records of packages whose footprints sum to `installed`.
+    pub fn of(installed: &Footprint) -> Records {
+        Records {
+            status: installed.status,
+            templates: installed.templates,
+        }
+    }
+
+    fn add(&mut self, installed: &Footprint) {
+        self.status += installed.status;
+        self.templates += installed.templates;
     }
 }
 
@@ -375,6 +446,7 @@ impl Packages {
         history
             .installed
             .extend(install.resolution.new.iter().copied());
+        history.records.add(&install.resolution.added);
         install
     }
 
@@ -448,6 +520,19 @@ mod tests {
             g.slim_excluded < g.files && g.info > 0 && g.status > 0,
             "{g:?}"
         );
+    }
+
+    #[test]
+    fn a_history_keeps_the_records_of_what_it_installed() {
+        let p = packages();
+        let mut history = History::new("debian:bookworm");
+        let names = ["curl".to_owned(), "python3".to_owned()];
+        let install = p.install(&mut history, &names, true);
+        assert!(install.resolution.new.len() > 10);
+        let summed = Records::of(&p.total_footprint(history.installed().iter()));
+        assert_eq!(history.records().status, summed.status);
+        assert_eq!(history.records().templates, summed.templates);
+        assert!(history.records().status > Records::of(&Footprint::default()).status);
     }
 
     #[test]
