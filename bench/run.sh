@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Regenerates the README's Performance tables: installs the peers into bench/.tools (not
 # committed), generates the benchmark files, runs the core micro benchmarks (unless
-# --no-micro), then the end-to-end LSP driver against docker-langserver and the batch
-# comparison against hadolint. Usage: bench/run.sh [--no-micro] [extra lsp-driver options]
+# --no-micro), then the end-to-end LSP driver against docker-langserver and a server that does
+# no work (the floor: pipes, JSON and the driver's own reading), and the batch comparison
+# against hadolint. Usage: bench/run.sh [--no-micro] [extra lsp-driver options]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -43,4 +44,5 @@ fi
 target/release/lsp-driver \
     --server "dockerlean=target/release/dockerlean lsp" \
     --server "docker-langserver=$tools/node/node_modules/.bin/docker-langserver --stdio" \
+    --server "no-op=target/release/noop-server" \
     "${batch[@]}" "$@"

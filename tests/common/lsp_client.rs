@@ -217,8 +217,7 @@ impl LspClient {
     }
 
     fn send(&mut self, message: &Value) {
-        let body = message.to_string();
-        self.send_bytes(format!("Content-Length: {}\r\n\r\n{body}", body.len()).as_bytes());
+        self.send_bytes(&frame(message));
     }
 
     /// Writes raw bytes to the server's stdin, framed or not.
@@ -269,7 +268,14 @@ impl Drop for LspClient {
     }
 }
 
-fn read_message(reader: &mut impl BufRead) -> Option<Value> {
+/// `message` with its Content-Length header, as it goes over the wire.
+pub fn frame(message: &Value) -> Vec<u8> {
+    let body = message.to_string();
+    format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
+}
+
+/// The next framed message, or `None` at the end of the stream or on a malformed one.
+pub fn read_message(reader: &mut impl BufRead) -> Option<Value> {
     let mut length = None;
     loop {
         let mut line = String::new();
