@@ -15,16 +15,6 @@ pub fn dockerfile_statements() -> &'static Query {
     })
 }
 
-pub fn bash_commands() -> &'static Query {
-    static QUERY: OnceLock<Query> = OnceLock::new();
-    QUERY.get_or_init(|| {
-        compile(
-            tree_sitter_bash::LANGUAGE.into(),
-            include_str!("../../../queries/bash/commands.scm"),
-        )
-    })
-}
-
 fn compile(language: Language, source: &str) -> Query {
     Query::new(&language, source).unwrap_or_else(|e| panic!("bundled query does not compile: {e}"))
 }
@@ -34,6 +24,5 @@ mod tests {
     #[test]
     fn bundled_queries_compile() {
         super::dockerfile_statements();
-        super::bash_commands();
     }
 }
