@@ -162,6 +162,9 @@ const EXIT_ERROR: u8 = 2;
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    if !matches!(cli.command, Some(Command::Lsp { .. }) | None) {
+        crate::malloc::tree_sitter_on_mimalloc();
+    }
     let outcome = match cli.command {
         Some(Command::Lsp { .. }) => run_lsp(),
         None if cli.stdio => run_lsp(),

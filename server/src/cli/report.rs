@@ -35,10 +35,16 @@ impl CheckedFile {
     pub fn analyze(source: Source, config: &Config) -> CheckedFile {
         let findings = config
             .apply(dockerlean_core::analyze_str_with(&source.text, &source.environment).findings);
+        // Only the findings' ranges are ever turned into lines and columns.
+        let rope = if findings.is_empty() {
+            Rope::new()
+        } else {
+            Rope::from_str(&source.text)
+        };
         CheckedFile {
             name: source.name,
             findings,
-            rope: Rope::from_str(&source.text),
+            rope,
         }
     }
 

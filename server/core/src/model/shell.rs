@@ -4,11 +4,11 @@
 
 use std::cell::RefCell;
 use std::ops::Range;
+use std::sync::OnceLock;
 
-use tree_sitter::{Node, Parser, QueryCursor, StreamingIterator, Tree};
+use tree_sitter::{Language, Node, Parser, Tree};
 
 use crate::model::instruction::Instruction;
-use crate::queries;
 use crate::syntax::json;
 use crate::syntax::logical::physical_line;
 use crate::syntax::words::Word;
@@ -295,24 +295,35 @@ struct Walk<'s> {
 }
 
 impl Walk<'_> {
+    /// Every `command` and `variable_assignment` in source order: a depth-first walk visits
+    /// parents before their children and siblings left to right. (A tree-sitter query finds the
+    /// same nodes, but its cursor costs several times the walk on every RUN of a file.)
     fn visit(&self, root: Node, script: &mut Script) {
-        let query = queries::bash_commands();
-        let names = query.capture_names();
-        let mut cursor = QueryCursor::new();
-        let mut captures = cursor.captures(query, root, self.source.as_bytes());
-        while let Some((m, i)) = captures.next() {
-            let capture = m.captures()[*i];
-            let node = capture.node;
-            match names[capture.index as usize] {
-                "command" => self.command(node, script),
-                // A prefix assignment belongs to its command.
-                _ if node.parent().is_some_and(|p| p.kind() == "command") => {}
-                _ => {
-                    let (name, value) = assignment(node, self.source);
-                    script
-                        .assignments
-                        .push((name, value, self.base + node.start_byte()));
+        let kinds = BashKinds::get();
+        let mut cursor = root.walk();
+        // Whether each node from the root to the cursor's parent is a command.
+        let mut in_command = vec![false];
+        loop {
+            let node = cursor.node();
+            let kind = node.kind_id();
+            if kind == kinds.command {
+                self.command(node, script);
+            // A prefix assignment belongs to its command.
+            } else if kind == kinds.assignment && !in_command.last().copied().unwrap_or(false) {
+                let (name, value) = assignment(node, self.source);
+                script
+                    .assignments
+                    .push((name, value, self.base + node.start_byte()));
+            }
+            if cursor.goto_first_child() {
+                in_command.push(kind == kinds.command);
+                continue;
+            }
+            while !cursor.goto_next_sibling() {
+                if !cursor.goto_parent() {
+                    return;
                 }
+                in_command.pop();
             }
         }
     }
@@ -391,6 +402,25 @@ impl Walk<'_> {
             self.base + arg.start_byte() + quote_len,
             exact,
         ))
+    }
+}
+
+/// The node kinds the walk looks for, as ids: comparing ids is cheaper than comparing names.
+struct BashKinds {
+    command: u16,
+    assignment: u16,
+}
+
+impl BashKinds {
+    fn get() -> &'static BashKinds {
+        static KINDS: OnceLock<BashKinds> = OnceLock::new();
+        KINDS.get_or_init(|| {
+            let language: Language = tree_sitter_bash::LANGUAGE.into();
+            BashKinds {
+                command: language.id_for_node_kind("command", true),
+                assignment: language.id_for_node_kind("variable_assignment", true),
+            }
+        })
     }
 }
 

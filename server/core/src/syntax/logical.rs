@@ -210,6 +210,11 @@ fn trim_final_newline(text: &str, end: usize) -> usize {
 /// is not a heredoc).
 fn heredoc_markers(text: &str, logical: &LogicalLine) -> Vec<(Range<usize>, String, bool, bool)> {
     let mut out = Vec::new();
+    // Every word is a piece of the body: without a `<<` there, no word starts with one (and
+    // most instructions are spared the split).
+    if !text[logical.body.clone()].contains("<<") {
+        return out;
+    }
     // The builder finds markers with a quote-aware split that always escapes with `\`.
     for word in crate::syntax::words::split(
         text,

@@ -77,13 +77,16 @@ pub fn split_range(
             continue;
         }
         let start = i;
-        let mut value = String::new();
+        // Most words are their source bytes: the text is copied once at the end, unless a
+        // quote, an escape or a gap makes it differ, from which point it is built char by char.
+        let mut value: Option<String> = None;
         let mut quote: Option<u8> = None;
         while i < range.end {
             if quote.is_none() || !quotes_group {
                 if let Some(end) = in_gap(i, &mut gap) {
                     // A continuation ends the word only if blanks surround it; the builder joins
                     // lines without adding a space.
+                    diverged(&mut value, text, start, i);
                     i = end;
                     if i < range.end && (is_blank(bytes[i]) || bytes[i] == b'\n') {
                         break;
@@ -95,31 +98,26 @@ pub fn split_range(
             match quote {
                 _ if (quote.is_none() || !quotes_group) && (is_blank(b) || b == b'\n') => break,
                 None if b == b'\'' || b == b'"' => {
+                    diverged(&mut value, text, start, i);
                     quote = Some(b);
                     i += 1;
                 }
                 Some(q) if b == q => {
+                    diverged(&mut value, text, start, i);
                     quote = None;
                     i += 1;
                 }
-                Some(b'\'') => {
-                    let ch = text[i..].chars().next().expect("in bounds");
-                    value.push(ch);
-                    i += ch.len_utf8();
-                }
+                Some(b'\'') => i += verbatim(&mut value, &text[i..]),
                 _ if b == escape && i + 1 < range.end && !matches!(bytes[i + 1], b'\n' | b'\r') => {
                     let ch = text[i + 1..].chars().next().expect("in bounds");
+                    let value = diverged(&mut value, text, start, i);
                     if quote.is_some() && !matches!(ch, '"' | '\\' | '$' | '`') {
                         value.push(escape as char);
                     }
                     value.push(ch);
                     i += 1 + ch.len_utf8();
                 }
-                _ => {
-                    let ch = text[i..].chars().next().expect("in bounds");
-                    value.push(ch);
-                    i += ch.len_utf8();
-                }
+                _ => i += verbatim(&mut value, &text[i..]),
             }
         }
         let mut end = i.min(range.end);
@@ -128,10 +126,29 @@ pub fn split_range(
         }
         words.push(Word {
             range: start..end,
-            text: value,
+            text: value.unwrap_or_else(|| text[start..i].to_owned()),
         });
     }
     words
+}
+
+/// The word's text once it differs from `text[start..i]`, the source bytes read so far.
+fn diverged<'v>(
+    value: &'v mut Option<String>,
+    text: &str,
+    start: usize,
+    i: usize,
+) -> &'v mut String {
+    value.get_or_insert_with(|| text[start..i].to_owned())
+}
+
+/// Takes the first char of `rest` as it is; returns its length.
+fn verbatim(value: &mut Option<String>, rest: &str) -> usize {
+    let ch = rest.chars().next().expect("in bounds");
+    if let Some(value) = value {
+        value.push(ch);
+    }
+    ch.len_utf8()
 }
 
 #[cfg(test)]
