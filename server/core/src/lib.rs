@@ -12,6 +12,7 @@ pub mod finding;
 pub mod fix_all;
 pub mod model;
 pub mod position;
+mod queries;
 pub mod refactor;
 pub mod rules;
 pub mod size;

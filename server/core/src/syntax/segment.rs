@@ -3,8 +3,9 @@
 
 use std::ops::Range;
 
-use tree_sitter::Node;
+use tree_sitter::{QueryCursor, StreamingIterator};
 
+use crate::queries;
 use crate::syntax::{Chunk, Trees};
 
 use crate::syntax::logical::{physical_line, scan, scan_instruction, LogicalLine};
@@ -47,26 +48,26 @@ pub fn segment(text: &str, trees: &Trees, escape: u8) -> Segments {
 /// there (a continuation or a heredoc), or when the grammar's error does.
 pub fn segment_range(text: &str, chunk: &Chunk, range: Range<usize>, out: &mut Segments) -> usize {
     let escape = b'\\';
-    let base = chunk.range.start;
-    let root = chunk.tree.root_node();
-    let mut cursor = root.walk();
+    let query = queries::dockerfile_statements();
+    let names = query.capture_names();
+    let mut cursor = QueryCursor::new();
     // Statements are the children of a `source_file` root; under any other root (the parser
     // gave up on the whole text) there are none, and the recovery below reads everything.
-    let children = (root.kind() == "source_file")
-        .then(|| root.children(&mut cursor))
-        .into_iter()
-        .flatten();
+    let root = chunk.tree.root_node();
+    cursor.set_max_start_depth(Some(u32::from(root.kind() == "source_file")));
+    let base = chunk.range.start;
+    cursor.set_byte_range(range.start - base..range.end - base);
+    let chunk_text = &text.as_bytes()[chunk.range.clone()];
+    let mut captures = cursor.captures(query, root, chunk_text);
     // Everything before `covered` is accounted for; it is always a line start.
     let mut covered = range.start;
-    for node in children {
-        let Some(statement) = Statement::of(node) else {
-            continue;
-        };
+    while let Some((m, i)) = captures.next() {
+        let node = m.captures()[*i].node;
         let (start, end) = (base + node.start_byte(), base + node.end_byte());
         if end <= covered {
             continue;
         }
-        if start >= range.end {
+        if start >= range.end.max(covered) {
             break;
         }
         if start > covered && !text[covered..start].trim().is_empty() {
@@ -78,7 +79,7 @@ pub fn segment_range(text: &str, chunk: &Chunk, range: Range<usize>, out: &mut S
         }
         if start < covered || node.has_error() {
             covered = recover(text, start.max(covered)..end, escape, out);
-        } else if statement == Statement::Comment {
+        } else if names[m.captures()[*i].index as usize] == "comment" {
             let line = physical_line(text, start);
             out.comments.push(start..line.end);
             covered = line.next;
@@ -94,52 +95,6 @@ pub fn segment_range(text: &str, chunk: &Chunk, range: Range<usize>, out: &mut S
     // Blank lines left at the end are read too.
     covered.max(range.end)
 }
-
-/// A top-level node of the grammar that the builder's line rules agree with. An instruction that
-/// the grammar parsed without errors starts where the builder reads one; a comment is a whole
-/// comment line. Everything else (ERROR nodes, and instructions with errors inside) is read with
-/// the builder's own line rules instead.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Statement {
-    Instruction,
-    Comment,
-}
-
-impl Statement {
-    fn of(node: Node) -> Option<Statement> {
-        if !node.is_named() {
-            return None;
-        }
-        match node.kind() {
-            "comment" => Some(Statement::Comment),
-            kind if INSTRUCTIONS.contains(&kind) => Some(Statement::Instruction),
-            _ => None,
-        }
-    }
-}
-
-/// The grammar's instruction nodes.
-const INSTRUCTIONS: [&str; 19] = [
-    "add_instruction",
-    "arg_instruction",
-    "cmd_instruction",
-    "copy_instruction",
-    "cross_build_instruction",
-    "entrypoint_instruction",
-    "env_instruction",
-    "expose_instruction",
-    "from_instruction",
-    "healthcheck_instruction",
-    "label_instruction",
-    "maintainer_instruction",
-    "onbuild_instruction",
-    "run_instruction",
-    "shell_instruction",
-    "stopsignal_instruction",
-    "user_instruction",
-    "volume_instruction",
-    "workdir_instruction",
-];
 
 /// Reads `region` (widened to whole lines) with the builder's line rules; returns the line start
 /// after everything read, which may reach past the region (a continuation or a heredoc).

@@ -1,0 +1,33 @@
+; The top-level statements of a Dockerfile, in source order.
+;
+; An @instruction that the grammar parsed without errors starts where the builder's line rules
+; read one instruction; a @comment is a whole comment line. Everything else (ERROR nodes, and
+; instructions with errors inside) is read with the builder's own line rules instead
+; (server/core/src/syntax/logical.rs).
+;
+; Only the top-level nodes are statements: the query runs with its start depth limited to the
+; root's children (a pattern rooted at `source_file` keeps one match open for the whole file,
+; which makes the query cursor quadratic in the file's length).
+[
+  (add_instruction)
+  (arg_instruction)
+  (cmd_instruction)
+  (copy_instruction)
+  (cross_build_instruction)
+  (entrypoint_instruction)
+  (env_instruction)
+  (expose_instruction)
+  (from_instruction)
+  (healthcheck_instruction)
+  (label_instruction)
+  (maintainer_instruction)
+  (onbuild_instruction)
+  (run_instruction)
+  (shell_instruction)
+  (stopsignal_instruction)
+  (user_instruction)
+  (volume_instruction)
+  (workdir_instruction)
+] @instruction
+
+(comment) @comment
