@@ -280,10 +280,13 @@ impl SourceFile {
     }
 
     /// Whether the grammar, too, ends chunk `i`'s statements where the chunk ends, so that
-    /// a parse of the whole text would start the next chunk afresh: its last statement is
-    /// free of errors (which a parse of more text might recover from differently) and ended by
-    /// a line break that no comment took. (A comment takes its line break: after `ARG A#x` the
-    /// next line is no statement of its own to the grammar.)
+    /// a parse of the whole text would start the next chunk afresh: its last statement and the
+    /// extras after it are free of errors (which a parse of more text might recover from
+    /// differently) and the statement is ended by a line break that no comment took. (A comment
+    /// takes its line break: after `ARG A#x` the next line is no statement of its own to the
+    /// grammar.) The extras count because tokens the parser skipped to recover are ERROR nodes
+    /// marked extra: in `FROM a ASRUN x \` the error only ends at the chunk's end, where a parse
+    /// of the whole text reads on over the next FROM line.
     fn grammar_ends(&self, i: usize) -> bool {
         let chunk = &self.trees.chunks[i];
         let root = chunk.tree.root_node();
@@ -295,7 +298,7 @@ impl SourceFile {
         let Some(last) = children.iter().rposition(|n| !n.is_extra()) else {
             return true;
         };
-        if children[last].has_error() {
+        if children[last..].iter().any(|n| n.has_error()) {
             return false;
         }
         let mut at = children[last].end_byte();

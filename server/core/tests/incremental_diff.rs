@@ -197,3 +197,25 @@ proptest! {
         check_matches_fresh_parse(&file, &text)?;
     }
 }
+
+/// `text` opened, and reached by replacing `range` of `before` with `insert`, reads as a parse of
+/// the whole text does, which recovers some region.
+fn check_fresh_and_edited(text: &str, before: &str, range: std::ops::Range<usize>, insert: &str) {
+    check_matches_fresh_parse(&SourceFile::new(text), text).unwrap();
+    let mut file = SourceFile::new(before);
+    file.edit(range, insert);
+    check_matches_fresh_parse(&file, text).unwrap();
+    assert!(!Model::build(text, &syntax::parse(text))
+        .recovered
+        .is_empty());
+}
+
+/// Tokens the parser skips to recover from an error are ERROR nodes marked extra. Here the
+/// skipped `\` and `x` end the first stage; a parse of the whole text reads on from them over
+/// the next FROM line, so the stages are not parsed apart.
+#[test]
+fn an_error_skipped_at_the_end_of_a_stage_reads_as_in_the_whole_file() {
+    let text = "FROM a AS\\\nx\nFROM b c\n";
+    assert_eq!(SourceFile::new(text).trees().chunks().len(), 1);
+    check_fresh_and_edited(text, "FROM a AS one\nRUN x\nFROM b c\n", 9..18, "\\\n");
+}
