@@ -219,3 +219,14 @@ fn an_error_skipped_at_the_end_of_a_stage_reads_as_in_the_whole_file() {
     assert_eq!(SourceFile::new(text).trees().chunks().len(), 1);
     check_fresh_and_edited(text, "FROM a AS one\nRUN x\nFROM b c\n", 9..18, "\\\n");
 }
+
+/// Parsed alone, the first stage's FROM ends before the `$`, skipped as an error; in the whole
+/// file (an error further on) it takes the `$` and misses the variable's name. The line rules
+/// read the same instruction either way, and either way the region counts as recovered.
+#[test]
+fn an_error_inside_an_instruction_is_recovered_however_the_parser_shaped_it() {
+    let text = "FROM a AS on$\nRUN x\nFROM b\nRUN <<E \\\nOF\n";
+    assert_eq!(SourceFile::new(text).trees().chunks().len(), 2);
+    let before = "FROM a AS one\nRUN x\nFROM b\nRUN <<E \\\nOF\n";
+    check_fresh_and_edited(text, before, 12..13, "$");
+}

@@ -64,7 +64,19 @@ pub fn segment_range(text: &str, chunk: &Chunk, range: Range<usize>, out: &mut S
     while let Some((m, i)) = captures.next() {
         let node = m.captures()[*i].node;
         let (start, end) = (base + node.start_byte(), base + node.end_byte());
+        let capture = names[m.captures()[*i].index as usize];
         if end <= covered {
+            // Read with the instruction before it; but where the grammar failed, whether
+            // its statement ended before the error or took it in depends on the text after
+            // (a parse of the whole file and of one chunk recover differently), and the
+            // region counts as recovered either way.
+            if node.has_error() {
+                out.recovered.push(physical_line(text, start).start..end);
+            }
+            continue;
+        }
+        if capture == "error" {
+            // Not read yet: the line rules read it with the text around it, below.
             continue;
         }
         if start >= range.end.max(covered) {
@@ -79,7 +91,7 @@ pub fn segment_range(text: &str, chunk: &Chunk, range: Range<usize>, out: &mut S
         }
         if start < covered || node.has_error() {
             covered = recover(text, start.max(covered)..end, escape, out);
-        } else if names[m.captures()[*i].index as usize] == "comment" {
+        } else if capture == "comment" {
             let line = physical_line(text, start);
             out.comments.push(start..line.end);
             covered = line.next;
