@@ -322,7 +322,11 @@ impl SourceFile {
             } else if i > 0 && !self.starts_with_from(i) {
                 self.merge(i - 1, i);
                 i -= 1;
-            } else if i + 1 < self.trees.chunks.len() && self.reads_into_next(i) {
+            } else if i + 1 < self.trees.chunks.len()
+                && (self.trees.chunks[i].range.is_empty() || self.reads_into_next(i))
+            {
+                // An empty chunk (its text deleted) has no line to start; the first one is
+                // not merged with a previous one above.
                 self.merge(i, i + 1);
             } else {
                 i += 1;

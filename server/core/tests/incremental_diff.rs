@@ -230,3 +230,12 @@ fn an_error_inside_an_instruction_is_recovered_however_the_parser_shaped_it() {
     let before = "FROM a AS one\nRUN x\nFROM b\nRUN <<E \\\nOF\n";
     check_fresh_and_edited(text, before, 12..13, "$");
 }
+
+/// Deleting everything before the first FROM leaves no empty chunk in front of it.
+#[test]
+fn deleting_the_text_before_the_first_stage_leaves_one_chunk_there() {
+    let before = "ARG A=1\nFROM a\nRUN x\nFROM b\n";
+    let mut file = SourceFile::new(before);
+    file.edit(0..8, "");
+    check_matches_fresh_parse(&file, &before[8..]).unwrap();
+}
