@@ -51,12 +51,7 @@ fuzz_target!(|input: Input| {
         assert_eq!(text, expected);
         for chunk in file.trees().chunks() {
             let fresh = syntax::parse(&text[chunk.range.clone()]);
-            let fresh = &fresh.chunks()[0].tree;
-            // tree-sitter's error recovery may shape ERROR nodes differently after an edit;
-            // those regions are read with the builder's line rules, checked below.
-            if !fresh.root_node().has_error() {
-                assert_eq!(chunk.tree.root_node().to_sexp(), fresh.root_node().to_sexp());
-            }
+            assert_eq!(chunk.statements, fresh.chunks()[0].statements);
         }
         let instructions = |trees: &syntax::Trees| -> Vec<_> {
             Model::build(&text, trees).instructions.iter().map(|i| i.range()).collect()
