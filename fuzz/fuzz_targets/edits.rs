@@ -51,7 +51,12 @@ fuzz_target!(|input: Input| {
         assert_eq!(text, expected);
         for chunk in file.trees().chunks() {
             let fresh = syntax::parse(&text[chunk.range.clone()]);
-            assert_eq!(chunk.statements, fresh.chunks()[0].statements);
+            let fresh = &fresh.chunks()[0].statements;
+            // tree-sitter's error recovery may shape ERROR nodes differently after an edit;
+            // those regions are read with the builder's line rules, checked below.
+            if !fresh.iter().any(|s| s.error) {
+                assert_eq!(&chunk.statements, fresh);
+            }
         }
         let instructions = |trees: &syntax::Trees| -> Vec<_> {
             Model::build(&text, trees).instructions.iter().map(|i| i.range()).collect()

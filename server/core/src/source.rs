@@ -12,14 +12,16 @@
 //! read on into the next chunk. A chunk grown well past its size when it was last cut is cut
 //! again, so that merges in a long editing session do not add up to one big tree.
 //!
-//! The trees are not kept, only their statements ([`crate::syntax::Trees`]): a tree takes
-//! ≈ 16 bytes per byte of text. A chunk an edit touched is parsed afresh, which for a
-//! stage-sized chunk takes tens of microseconds.
+//! Of the trees only their statements are kept ([`crate::syntax::Trees`]): a tree takes ≈ 16
+//! bytes per byte of text. The exception are the trees of the chunks the last edit parsed, so
+//! that the next keystroke there reparses incrementally: a stage-sized chunk parses afresh in
+//! tens of microseconds, but a file that is one big chunk (an escape character other than the
+//! backslash) would be parsed whole on every keystroke.
 
 use std::ops::Range;
 
 use ropey::Rope;
-use tree_sitter::{Parser, Point, Tree};
+use tree_sitter::{InputEdit, Parser, Point, Tree};
 
 use crate::syntax::directives::Directives;
 use crate::syntax::logical::{reads_past, stage_starts, starts_with_from};
@@ -36,12 +38,14 @@ pub struct SourceFile {
     parser: Parser,
 }
 
-#[derive(Clone, Copy)]
+#[derive(Default)]
 struct ChunkState {
     /// Its text changed since it was parsed (its statements are stale).
     stale: bool,
     /// Its length when it was last cut.
     cut: usize,
+    /// Its last parse, kept when an edit made it (edited along with the text since).
+    tree: Option<Tree>,
 }
 
 /// How much a chunk may grow past twice its size at its last cut before it is cut again: below
@@ -112,10 +116,10 @@ impl SourceFile {
         self.trees.chunks[0].range = whole;
         self.state = vec![ChunkState {
             stale: true,
-            cut: 0,
+            ..ChunkState::default()
         }];
         self.cut(0);
-        self.parse_pending();
+        self.parse_pending(false);
     }
 
     /// Cuts chunk `i` at its FROM lines into pieces to parse; returns how many chunks it became.
@@ -144,6 +148,7 @@ impl SourceFile {
         let states = chunks.iter().map(|c| ChunkState {
             stale: true,
             cut: c.range.len(),
+            tree: None,
         });
         self.state.splice(i..=i, states);
         let n = chunks.len();
@@ -161,14 +166,29 @@ impl SourceFile {
             first
         };
         self.merge(first, last);
+        let base = self.trees.chunks[first].range.start;
+        let start_position = self.point_in(base, start);
+        let old_end_position = self.point_in(base, old_end);
         let start_char = self.rope.byte_to_char(start);
         let old_end_char = self.rope.byte_to_char(old_end);
         self.rope.remove(start_char..old_end_char);
         self.rope.insert(start_char, new_text);
         let new_end = start + new_text.len();
+        let new_end_position = self.point_in(base, new_end);
         let chunk = &mut self.trees.chunks[first];
         chunk.range.end = chunk.range.end - old_end + new_end;
-        self.state[first].stale = true;
+        let state = &mut self.state[first];
+        state.stale = true;
+        if let Some(tree) = &mut state.tree {
+            tree.edit(&InputEdit {
+                start_byte: start - base,
+                old_end_byte: old_end - base,
+                new_end_byte: new_end - base,
+                start_position,
+                old_end_position,
+                new_end_position,
+            });
+        }
         for chunk in &mut self.trees.chunks[first + 1..] {
             chunk.range =
                 chunk.range.start - old_end + new_end..chunk.range.end - old_end + new_end;
@@ -183,18 +203,37 @@ impl SourceFile {
             .saturating_sub(1)
     }
 
-    /// Makes chunks `first..=last` one, to parse again.
+    /// Makes chunks `first..=last` one, to parse again (from the first one's tree, if kept,
+    /// told that the others' text was appended).
     fn merge(&mut self, first: usize, last: usize) {
         if last <= first {
             return;
         }
-        let state = ChunkState {
-            stale: true,
-            // Merged chunks are not cut again until they grow as much as one of them could.
-            cut: self.state[first..=last].iter().map(|s| s.cut).fold(0, Ord::max),
-        };
-        self.trees.chunks[first].range.end = self.trees.chunks[last].range.end;
-        self.state[first] = state;
+        let base = self.trees.chunks[first].range.start;
+        let (old_end, new_end) = (
+            self.trees.chunks[first].range.end,
+            self.trees.chunks[last].range.end,
+        );
+        let at = self.point_in(base, old_end);
+        let new_end_position = self.point_in(base, new_end);
+        // Merged chunks are not cut again until they grow as much as one of them could.
+        let cut = self.state[first..=last]
+            .iter()
+            .map(|s| s.cut)
+            .fold(0, Ord::max);
+        let state = &mut self.state[first];
+        (state.stale, state.cut) = (true, cut);
+        if let Some(tree) = &mut state.tree {
+            tree.edit(&InputEdit {
+                start_byte: old_end - base,
+                old_end_byte: old_end - base,
+                new_end_byte: new_end - base,
+                start_position: at,
+                old_end_position: at,
+                new_end_position,
+            });
+        }
+        self.trees.chunks[first].range.end = new_end;
         self.trees.chunks.drain(first + 1..=last);
         self.state.drain(first + 1..=last);
     }
@@ -214,30 +253,37 @@ impl SourceFile {
         }
         let mut i = 0;
         while i < self.trees.chunks.len() {
-            let state = self.state[i];
-            if state.stale && self.trees.chunks[i].range.len() > 2 * state.cut + GROWTH_SLACK
-            {
+            let state = &self.state[i];
+            if state.stale && self.trees.chunks[i].range.len() > 2 * state.cut + GROWTH_SLACK {
                 i += self.cut(i);
             } else {
                 i += 1;
             }
         }
-        self.parse_pending();
+        self.parse_pending(true);
     }
 
-    fn parse_pending(&mut self) {
+    /// Parses the stale chunks; `keep_trees` for an edit's, which keeps their trees and lets go
+    /// of the others'.
+    fn parse_pending(&mut self, keep_trees: bool) {
         let mut i = 0;
         while i < self.trees.chunks.len() {
-            if !self.state[i].stale {
+            let state = &mut self.state[i];
+            if !state.stale {
+                state.tree = None;
                 i += 1;
                 continue;
             }
             let range = self.trees.chunks[i].range.clone();
-            let tree = parse_range(&mut self.parser, &self.rope, range.clone());
+            let old = state.tree.take();
+            let tree = parse_range(&mut self.parser, &self.rope, range.clone(), old.as_ref());
             let text = self.rope.byte_slice(range.clone()).to_string();
             self.trees.chunks[i].statements = statements(&tree, text.as_bytes());
-            self.state[i].stale = false;
-            if i + 1 < self.trees.chunks.len() && !self.grammar_ends(range, &tree) {
+            let ends = self.grammar_ends(range, &tree);
+            let state = &mut self.state[i];
+            state.stale = false;
+            state.tree = keep_trees.then_some(tree);
+            if i + 1 < self.trees.chunks.len() && !ends {
                 self.merge(i, i + 1);
             } else {
                 i += 1;
@@ -320,10 +366,20 @@ impl SourceFile {
         let byte = byte.min(self.rope.len_bytes());
         self.rope.char_to_byte(self.rope.byte_to_char(byte))
     }
+
+    /// tree-sitter's point of `byte` in a chunk starting at `base`: rows split at `\n` only,
+    /// columns in bytes.
+    fn point_in(&self, base: usize, byte: usize) -> Point {
+        let (row, base_row) = (self.rope.byte_to_line(byte), self.rope.byte_to_line(base));
+        // A chunk starts at a line start, but for a moment after an edit that removed the line
+        // break before it, until it is merged.
+        let line_start = self.rope.line_to_byte(row).max(base);
+        Point::new(row - base_row, byte - line_start)
+    }
 }
 
-/// Parses `range` of the rope on its own.
-fn parse_range(parser: &mut Parser, rope: &Rope, range: Range<usize>) -> Tree {
+/// Parses `range` of the rope on its own, incrementally from `old` if given.
+fn parse_range(parser: &mut Parser, rope: &Rope, range: Range<usize>, old: Option<&Tree>) -> Tree {
     let mut read = |byte: usize, _: Point| -> &[u8] {
         let at = range.start + byte;
         if at >= range.end {
@@ -333,6 +389,28 @@ fn parse_range(parser: &mut Parser, rope: &Rope, range: Range<usize>) -> Tree {
         &chunk.as_bytes()[at - chunk_start..(range.end - chunk_start).min(chunk.len())]
     };
     parser
-        .parse_with_options(&mut read, None, None)
+        .parse_with_options(&mut read, old, None)
         .expect("a parser with a language and no cancellation always returns a tree")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SourceFile;
+
+    fn kept(file: &SourceFile) -> Vec<bool> {
+        file.state.iter().map(|s| s.tree.is_some()).collect()
+    }
+
+    #[test]
+    fn only_the_trees_of_the_chunks_the_last_edit_parsed_are_kept() {
+        let text = "ARG V=1\nFROM a\nRUN one\nFROM b\nRUN two\n";
+        let mut file = SourceFile::new(text);
+        assert_eq!(kept(&file), [false; 3]);
+        let at = text.find("two").unwrap();
+        file.edit(at..at, "x");
+        assert_eq!(kept(&file), [false, false, true]);
+        let at = text.find("one").unwrap();
+        file.edit(at..at, "x");
+        assert_eq!(kept(&file), [false, true, false]);
+    }
 }
