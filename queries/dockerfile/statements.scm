@@ -31,3 +31,7 @@
 ] @instruction
 
 (comment) @comment
+
+; Tokens the parser skipped to recover from an error. Those inside an instruction the builder's
+; line rules read (past where the grammar ended it) still mark its lines as recovered.
+(ERROR) @error

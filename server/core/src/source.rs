@@ -1,16 +1,22 @@
-//! The text of one Dockerfile as a rope, with its syntax trees kept in step by incremental
-//! reparsing. The parser reads the rope's chunks directly, so an edit never copies the whole text.
+//! The text of one Dockerfile as a rope, with its syntax trees kept in step by reparsing what an
+//! edit touched. The parser reads the rope's chunks directly, so an edit never copies the whole
+//! text.
 //!
-//! The file is parsed in stage-sized chunks, each its own tree: tree-sitter's incremental reparse
-//! of one tree costs with the number of top-level statements, however small the edit, so an
-//! edit reparses only the chunks it touched. Chunks start before a FROM line that nothing before
-//! reads into (by the builder's line rules), so each reads the same alone as in the whole file;
-//! a file whose escape character is not the backslash is one chunk. After edits, a chunk whose
-//! last instruction now reads into the next chunk, or whose first line is no longer a FROM, is
-//! merged with that neighbour, and so is a chunk whose tree the grammar does not end there
-//! (an error in its last statement, or a last line break taken by a comment), since a parse of
-//! the whole text would read on into the next chunk. A chunk grown well past its size when it was last cut is cut
+//! The file is parsed in stage-sized chunks, each its own tree, so that an edit reparses only the
+//! chunks it touched. Chunks start before a FROM line that nothing before reads into (by the
+//! builder's line rules), so each reads the same alone as in the whole file; a file whose escape
+//! character is not the backslash is one chunk. After edits, a chunk whose last instruction now
+//! reads into the next chunk, or whose first line is no longer a FROM, is merged with that
+//! neighbour, and so is a chunk whose tree the grammar does not end there (an error in its last
+//! statement, or a last line break taken by a comment), since a parse of the whole text would
+//! read on into the next chunk. A chunk grown well past its size when it was last cut is cut
 //! again, so that merges in a long editing session do not add up to one big tree.
+//!
+//! Of the trees only their statements are kept ([`crate::syntax::Trees`]): a tree takes ≈ 16
+//! bytes per byte of text. The exception are the trees of the chunks the last edit parsed, so
+//! that the next keystroke there reparses incrementally: a stage-sized chunk parses afresh in
+//! tens of microseconds, but a file that is one big chunk (an escape character other than the
+//! backslash) would be parsed whole on every keystroke.
 
 use std::ops::Range;
 
@@ -19,6 +25,7 @@ use tree_sitter::{InputEdit, Parser, Point, Tree};
 
 use crate::syntax::directives::Directives;
 use crate::syntax::logical::{reads_past, stage_starts, starts_with_from};
+use crate::syntax::statements::statements;
 use crate::syntax::{containerfile_parser, Chunk, Trees};
 
 pub struct SourceFile {
@@ -31,20 +38,14 @@ pub struct SourceFile {
     parser: Parser,
 }
 
-#[derive(Clone, Copy)]
+#[derive(Default)]
 struct ChunkState {
-    parse: Parse,
+    /// Its text changed since it was parsed (its statements are stale).
+    stale: bool,
     /// Its length when it was last cut.
     cut: usize,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Parse {
-    Done,
-    /// Its tree has been edited and is reparsed from the old one.
-    Edited,
-    /// Parsed from scratch (its tree is a stale placeholder).
-    Anew,
+    /// Its last parse, kept when an edit made it (edited along with the text since).
+    tree: Option<Tree>,
 }
 
 /// How much a chunk may grow past twice its size at its last cut before it is cut again: below
@@ -53,16 +54,17 @@ const GROWTH_SLACK: usize = 4096;
 
 impl SourceFile {
     pub fn new(text: &str) -> SourceFile {
-        let mut parser = containerfile_parser();
-        let tree = parse_range(&mut parser, &Rope::new(), 0..0, None);
         let mut file = SourceFile {
             rope: Rope::from_str(text),
             trees: Trees {
-                chunks: vec![Chunk { range: 0..0, tree }],
+                chunks: vec![Chunk {
+                    range: 0..0,
+                    statements: Vec::new().into(),
+                }],
             },
             state: vec![],
             escape: b'\\',
-            parser,
+            parser: containerfile_parser(),
         };
         file.cut_all();
         file
@@ -85,7 +87,7 @@ impl SourceFile {
     }
 
     /// Replaces `range` (byte offsets, clamped to the text and moved back to character
-    /// boundaries) with `new_text` and reparses incrementally from the old trees.
+    /// boundaries) with `new_text` and reparses the chunks it touched.
     pub fn edit(&mut self, range: Range<usize>, new_text: &str) {
         self.apply_without_reparse(range, new_text);
         self.reparse();
@@ -113,15 +115,14 @@ impl SourceFile {
         self.trees.chunks.truncate(1);
         self.trees.chunks[0].range = whole;
         self.state = vec![ChunkState {
-            parse: Parse::Anew,
-            cut: 0,
+            stale: true,
+            ..ChunkState::default()
         }];
         self.cut(0);
-        self.parse_pending();
+        self.parse_pending(false);
     }
 
-    /// Cuts chunk `i` at its FROM lines into pieces to parse from scratch; returns how many
-    /// chunks it became.
+    /// Cuts chunk `i` at its FROM lines into pieces to parse; returns how many chunks it became.
     fn cut(&mut self, i: usize) -> usize {
         let range = self.trees.chunks[i].range.clone();
         let starts = if self.escape == b'\\' {
@@ -137,17 +138,17 @@ impl SourceFile {
             .chain(starts.into_iter().map(|s| range.start + s))
             .chain(std::iter::once(range.end))
             .collect();
-        let tree = &self.trees.chunks[i].tree;
         let chunks: Vec<Chunk> = bounds
             .windows(2)
             .map(|w| Chunk {
                 range: w[0]..w[1],
-                tree: tree.clone(),
+                statements: Vec::new().into(),
             })
             .collect();
         let states = chunks.iter().map(|c| ChunkState {
-            parse: Parse::Anew,
+            stale: true,
             cut: c.range.len(),
+            tree: None,
         });
         self.state.splice(i..=i, states);
         let n = chunks.len();
@@ -175,16 +176,19 @@ impl SourceFile {
         let new_end = start + new_text.len();
         let new_end_position = self.point_in(base, new_end);
         let chunk = &mut self.trees.chunks[first];
-        chunk.tree.edit(&InputEdit {
-            start_byte: start - base,
-            old_end_byte: old_end - base,
-            new_end_byte: new_end - base,
-            start_position,
-            old_end_position,
-            new_end_position,
-        });
         chunk.range.end = chunk.range.end - old_end + new_end;
-        self.state[first].parse = self.state[first].parse.max(Parse::Edited);
+        let state = &mut self.state[first];
+        state.stale = true;
+        if let Some(tree) = &mut state.tree {
+            tree.edit(&InputEdit {
+                start_byte: start - base,
+                old_end_byte: old_end - base,
+                new_end_byte: new_end - base,
+                start_position,
+                old_end_position,
+                new_end_position,
+            });
+        }
         for chunk in &mut self.trees.chunks[first + 1..] {
             chunk.range =
                 chunk.range.start - old_end + new_end..chunk.range.end - old_end + new_end;
@@ -199,7 +203,8 @@ impl SourceFile {
             .saturating_sub(1)
     }
 
-    /// Makes chunks `first..=last` one, its tree told that the others' text was appended.
+    /// Makes chunks `first..=last` one, to parse again (from the first one's tree, if kept,
+    /// told that the others' text was appended).
     fn merge(&mut self, first: usize, last: usize) {
         if last <= first {
             return;
@@ -211,23 +216,24 @@ impl SourceFile {
         );
         let at = self.point_in(base, old_end);
         let new_end_position = self.point_in(base, new_end);
-        let merged = &self.state[first..=last];
-        let state = ChunkState {
-            parse: merged.iter().map(|s| s.parse).fold(Parse::Edited, Ord::max),
-            // Merged chunks are not cut again until they grow as much as one of them could.
-            cut: merged.iter().map(|s| s.cut).fold(0, Ord::max),
-        };
-        let chunk = &mut self.trees.chunks[first];
-        chunk.tree.edit(&InputEdit {
-            start_byte: old_end - base,
-            old_end_byte: old_end - base,
-            new_end_byte: new_end - base,
-            start_position: at,
-            old_end_position: at,
-            new_end_position,
-        });
-        chunk.range.end = new_end;
-        self.state[first] = state;
+        // Merged chunks are not cut again until they grow as much as one of them could.
+        let cut = self.state[first..=last]
+            .iter()
+            .map(|s| s.cut)
+            .fold(0, Ord::max);
+        let state = &mut self.state[first];
+        (state.stale, state.cut) = (true, cut);
+        if let Some(tree) = &mut state.tree {
+            tree.edit(&InputEdit {
+                start_byte: old_end - base,
+                old_end_byte: old_end - base,
+                new_end_byte: new_end - base,
+                start_position: at,
+                old_end_position: at,
+                new_end_position,
+            });
+        }
+        self.trees.chunks[first].range.end = new_end;
         self.trees.chunks.drain(first + 1..=last);
         self.state.drain(first + 1..=last);
     }
@@ -238,7 +244,7 @@ impl SourceFile {
         }
         // Directives are at the top of the first chunk: nothing before a FROM line is
         // elsewhere.
-        if self.state[0].parse != Parse::Done {
+        if self.state[0].stale {
             let head = self.rope.byte_slice(self.trees.chunks[0].range.clone());
             if Directives::parse(&head.to_string()).escape != self.escape {
                 self.cut_all();
@@ -247,31 +253,37 @@ impl SourceFile {
         }
         let mut i = 0;
         while i < self.trees.chunks.len() {
-            let state = self.state[i];
-            if state.parse != Parse::Done
-                && self.trees.chunks[i].range.len() > 2 * state.cut + GROWTH_SLACK
-            {
+            let state = &self.state[i];
+            if state.stale && self.trees.chunks[i].range.len() > 2 * state.cut + GROWTH_SLACK {
                 i += self.cut(i);
             } else {
                 i += 1;
             }
         }
-        self.parse_pending();
+        self.parse_pending(true);
     }
 
-    fn parse_pending(&mut self) {
+    /// Parses the stale chunks; `keep_trees` for an edit's, which keeps their trees and lets go
+    /// of the others'.
+    fn parse_pending(&mut self, keep_trees: bool) {
         let mut i = 0;
         while i < self.trees.chunks.len() {
             let state = &mut self.state[i];
-            if state.parse == Parse::Done {
+            if !state.stale {
+                state.tree = None;
                 i += 1;
                 continue;
             }
-            let chunk = &mut self.trees.chunks[i];
-            let old = (state.parse == Parse::Edited).then_some(&chunk.tree);
-            chunk.tree = parse_range(&mut self.parser, &self.rope, chunk.range.clone(), old);
-            state.parse = Parse::Done;
-            if i + 1 < self.trees.chunks.len() && !self.grammar_ends(i) {
+            let range = self.trees.chunks[i].range.clone();
+            let old = state.tree.take();
+            let tree = parse_range(&mut self.parser, &self.rope, range.clone(), old.as_ref());
+            let text = self.rope.byte_slice(range.clone()).to_string();
+            self.trees.chunks[i].statements = statements(&tree, text.as_bytes());
+            let ends = self.grammar_ends(range, &tree);
+            let state = &mut self.state[i];
+            state.stale = false;
+            state.tree = keep_trees.then_some(tree);
+            if i + 1 < self.trees.chunks.len() && !ends {
                 self.merge(i, i + 1);
             } else {
                 i += 1;
@@ -279,14 +291,16 @@ impl SourceFile {
         }
     }
 
-    /// Whether the grammar, too, ends chunk `i`'s statements where the chunk ends, so that
-    /// a parse of the whole text would start the next chunk afresh: its last statement is
-    /// free of errors (which a parse of more text might recover from differently) and ended by
-    /// a line break that no comment took. (A comment takes its line break: after `ARG A#x` the
-    /// next line is no statement of its own to the grammar.)
-    fn grammar_ends(&self, i: usize) -> bool {
-        let chunk = &self.trees.chunks[i];
-        let root = chunk.tree.root_node();
+    /// Whether the grammar, too, ends the statements of `chunk` (`tree` its parse) where it ends, so that
+    /// a parse of the whole text would start the next chunk afresh: its last statement and the
+    /// extras after it are free of errors (which a parse of more text might recover from
+    /// differently) and the statement is ended by a line break that no comment took. (A comment
+    /// takes its line break: after `ARG A#x` the next line is no statement of its own to the
+    /// grammar.) The extras count because tokens the parser skipped to recover are ERROR nodes
+    /// marked extra: in `FROM a ASRUN x \` the error only ends at the chunk's end, where a parse
+    /// of the whole text reads on over the next FROM line.
+    fn grammar_ends(&self, chunk: Range<usize>, tree: &Tree) -> bool {
+        let root = tree.root_node();
         if root.kind() != "source_file" {
             return false;
         }
@@ -295,13 +309,13 @@ impl SourceFile {
         let Some(last) = children.iter().rposition(|n| !n.is_extra()) else {
             return true;
         };
-        if children[last].has_error() {
+        if children[last..].iter().any(|n| n.has_error()) {
             return false;
         }
         let mut at = children[last].end_byte();
         let extras = children[last + 1..].iter().map(|n| n.byte_range());
-        for extra in extras.chain(std::iter::once(chunk.range.len()..chunk.range.len())) {
-            let gap = chunk.range.start + at..chunk.range.start + extra.start;
+        for extra in extras.chain(std::iter::once(chunk.len()..chunk.len())) {
+            let gap = chunk.start + at..chunk.start + extra.start;
             if self.rope.byte_slice(gap).bytes().any(|b| b == b'\n') {
                 return true;
             }
@@ -314,12 +328,16 @@ impl SourceFile {
     fn mend_boundaries(&mut self) {
         let mut i = 0;
         while i < self.trees.chunks.len() {
-            if self.state[i].parse == Parse::Done {
+            if !self.state[i].stale {
                 i += 1;
             } else if i > 0 && !self.starts_with_from(i) {
                 self.merge(i - 1, i);
                 i -= 1;
-            } else if i + 1 < self.trees.chunks.len() && self.reads_into_next(i) {
+            } else if i + 1 < self.trees.chunks.len()
+                && (self.trees.chunks[i].range.is_empty() || self.reads_into_next(i))
+            {
+                // An empty chunk (its text deleted) has no line to start; the first one is
+                // not merged with a previous one above.
                 self.merge(i, i + 1);
             } else {
                 i += 1;
@@ -373,4 +391,26 @@ fn parse_range(parser: &mut Parser, rope: &Rope, range: Range<usize>, old: Optio
     parser
         .parse_with_options(&mut read, old, None)
         .expect("a parser with a language and no cancellation always returns a tree")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SourceFile;
+
+    fn kept(file: &SourceFile) -> Vec<bool> {
+        file.state.iter().map(|s| s.tree.is_some()).collect()
+    }
+
+    #[test]
+    fn only_the_trees_of_the_chunks_the_last_edit_parsed_are_kept() {
+        let text = "ARG V=1\nFROM a\nRUN one\nFROM b\nRUN two\n";
+        let mut file = SourceFile::new(text);
+        assert_eq!(kept(&file), [false; 3]);
+        let at = text.find("two").unwrap();
+        file.edit(at..at, "x");
+        assert_eq!(kept(&file), [false, false, true]);
+        let at = text.find("one").unwrap();
+        file.edit(at..at, "x");
+        assert_eq!(kept(&file), [false, true, false]);
+    }
 }

@@ -1,9 +1,9 @@
 //! Differential test of incremental reparsing: any sequence of edits applied through
 //! `SourceFile::edit` must leave exactly the text, chunks cut where the builder's line rules
-//! allow, each chunk's tree as a fresh parse of that chunk's text gives it (or, where that text
-//! has syntax errors, the same instructions), and the model a fresh parse of the whole text
-//! gives. A mismatch means the language server would analyse a tree that does not match what
-//! the user sees.
+//! allow, each chunk's statements as a fresh parse of that chunk's text gives them (or, where
+//! that text has syntax errors, the same instructions), and the model a fresh parse of the whole
+//! text gives. A mismatch means the language server would analyse a parse that does not match
+//! what the user sees.
 
 use dockerlean_core::syntax::directives::Directives;
 use dockerlean_core::syntax::logical::stage_starts;
@@ -11,7 +11,6 @@ use dockerlean_core::syntax::{self, Trees};
 use dockerlean_core::{Model, SourceFile};
 use proptest::prelude::*;
 use proptest::sample::{select, Index};
-use tree_sitter::Node;
 
 const SEEDS: &[&str] = &[
     "FROM python:3.12-slim AS build\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n\nFROM python:3.12-slim\nCOPY --from=build /app /app\nCMD [\"python\", \"-m\", \"app\"]\n",
@@ -87,28 +86,6 @@ fn byte_range(text: &str, edit: &Edit) -> std::ops::Range<usize> {
     start..floor(start + edit.delete)
 }
 
-/// A tree's S-expression plus every node's byte range and point span, which the S-expression
-/// leaves out and an incremental edit can get wrong on its own.
-fn shape(tree: &tree_sitter::Tree) -> (String, Vec<String>) {
-    fn walk(node: Node, out: &mut Vec<String>) {
-        out.push(format!(
-            "{} {:?} {:?}-{:?}",
-            node.kind(),
-            node.byte_range(),
-            node.start_position(),
-            node.end_position()
-        ));
-        let mut cursor = node.walk();
-        for child in node.children(&mut cursor) {
-            walk(child, out);
-        }
-    }
-    let root = tree.root_node();
-    let mut nodes = Vec::new();
-    walk(root, &mut nodes);
-    (root.to_sexp(), nodes)
-}
-
 /// What the analysis reads from a parse.
 fn reading(
     text: &str,
@@ -126,7 +103,7 @@ fn reading(
 /// Where a chunk's text has syntax errors, tree-sitter's error recovery may shape the ERROR
 /// nodes of an incremental reparse differently from a fresh parse; the analysis reads those
 /// regions with the builder's line rules, so there the instructions it sees must match.
-/// Everywhere else the trees must be identical.
+/// Everywhere else the statements must be identical.
 fn check_matches_fresh_parse(file: &SourceFile, expected_text: &str) -> Result<(), TestCaseError> {
     prop_assert_eq!(file.text(), expected_text);
     let chunks = file.trees().chunks();
@@ -150,9 +127,9 @@ fn check_matches_fresh_parse(file: &SourceFile, expected_text: &str) -> Result<(
     }
     for chunk in chunks {
         let fresh = syntax::parse(&expected_text[chunk.range.clone()]);
-        let fresh = &fresh.chunks()[0].tree;
-        if !fresh.root_node().has_error() {
-            prop_assert_eq!(shape(&chunk.tree), shape(fresh));
+        let fresh = &fresh.chunks()[0].statements;
+        if !fresh.iter().any(|s| s.error) {
+            prop_assert_eq!(&chunk.statements, fresh);
         }
     }
     prop_assert_eq!(
@@ -196,4 +173,46 @@ proptest! {
         file.edit_many(batch);
         check_matches_fresh_parse(&file, &text)?;
     }
+}
+
+/// `text` opened, and reached by replacing `range` of `before` with `insert`, reads as a parse of
+/// the whole text does, which recovers some region.
+fn check_fresh_and_edited(text: &str, before: &str, range: std::ops::Range<usize>, insert: &str) {
+    check_matches_fresh_parse(&SourceFile::new(text), text).unwrap();
+    let mut file = SourceFile::new(before);
+    file.edit(range, insert);
+    check_matches_fresh_parse(&file, text).unwrap();
+    assert!(!Model::build(text, &syntax::parse(text))
+        .recovered
+        .is_empty());
+}
+
+/// Tokens the parser skips to recover from an error are ERROR nodes marked extra. Here the
+/// skipped `\` and `x` end the first stage; a parse of the whole text reads on from them over
+/// the next FROM line, so the stages are not parsed apart.
+#[test]
+fn an_error_skipped_at_the_end_of_a_stage_reads_as_in_the_whole_file() {
+    let text = "FROM a AS\\\nx\nFROM b c\n";
+    assert_eq!(SourceFile::new(text).trees().chunks().len(), 1);
+    check_fresh_and_edited(text, "FROM a AS one\nRUN x\nFROM b c\n", 9..18, "\\\n");
+}
+
+/// Parsed alone, the first stage's FROM ends before the `$`, skipped as an error; in the whole
+/// file (an error further on) it takes the `$` and misses the variable's name. The line rules
+/// read the same instruction either way, and either way the region counts as recovered.
+#[test]
+fn an_error_inside_an_instruction_is_recovered_however_the_parser_shaped_it() {
+    let text = "FROM a AS on$\nRUN x\nFROM b\nRUN <<E \\\nOF\n";
+    assert_eq!(SourceFile::new(text).trees().chunks().len(), 2);
+    let before = "FROM a AS one\nRUN x\nFROM b\nRUN <<E \\\nOF\n";
+    check_fresh_and_edited(text, before, 12..13, "$");
+}
+
+/// Deleting everything before the first FROM leaves no empty chunk in front of it.
+#[test]
+fn deleting_the_text_before_the_first_stage_leaves_one_chunk_there() {
+    let before = "ARG A=1\nFROM a\nRUN x\nFROM b\n";
+    let mut file = SourceFile::new(before);
+    file.edit(0..8, "");
+    check_matches_fresh_parse(&file, &before[8..]).unwrap();
 }

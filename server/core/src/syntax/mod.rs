@@ -5,11 +5,15 @@ pub mod directives;
 pub mod json;
 pub mod logical;
 pub mod segment;
+pub mod statements;
 pub mod words;
 
 use std::ops::Range;
+use std::sync::Arc;
 
-use tree_sitter::{Parser, Tree};
+use tree_sitter::Parser;
+
+use statements::{statements, Statement};
 
 /// A parser for Dockerfiles / Containerfiles.
 pub fn containerfile_parser() -> Parser {
@@ -21,7 +25,8 @@ pub fn containerfile_parser() -> Parser {
 }
 
 /// A file's syntax trees: the file cut into consecutive chunks, each parsed on its own, so that
-/// an edit reparses one chunk rather than the whole file (see [`crate::SourceFile`]).
+/// an edit reparses one chunk rather than the whole file (see [`crate::SourceFile`]). Of each
+/// tree only the statements the model reads are kept.
 #[derive(Clone)]
 pub struct Trees {
     pub(crate) chunks: Vec<Chunk>,
@@ -31,8 +36,8 @@ pub struct Trees {
 pub struct Chunk {
     /// Where the chunk's text is in the file.
     pub range: Range<usize>,
-    /// The parse of that text alone: its offsets and rows count from the chunk's start.
-    pub tree: Tree,
+    /// The statements of the parse of that text alone: offsets count from the chunk's start.
+    pub statements: Arc<[Statement]>,
 }
 
 impl Trees {
@@ -49,7 +54,7 @@ pub fn parse(text: &str) -> Trees {
     Trees {
         chunks: vec![Chunk {
             range: 0..text.len(),
-            tree,
+            statements: statements(&tree, text.as_bytes()),
         }],
     }
 }

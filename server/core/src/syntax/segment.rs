@@ -3,9 +3,7 @@
 
 use std::ops::Range;
 
-use tree_sitter::{QueryCursor, StreamingIterator};
-
-use crate::queries;
+use crate::syntax::statements::StatementKind;
 use crate::syntax::{Chunk, Trees};
 
 use crate::syntax::logical::{physical_line, scan, scan_instruction, LogicalLine};
@@ -48,23 +46,27 @@ pub fn segment(text: &str, trees: &Trees, escape: u8) -> Segments {
 /// there (a continuation or a heredoc), or when the grammar's error does.
 pub fn segment_range(text: &str, chunk: &Chunk, range: Range<usize>, out: &mut Segments) -> usize {
     let escape = b'\\';
-    let query = queries::dockerfile_statements();
-    let names = query.capture_names();
-    let mut cursor = QueryCursor::new();
-    // Statements are the children of a `source_file` root; under any other root (the parser
-    // gave up on the whole text) there are none, and the recovery below reads everything.
-    let root = chunk.tree.root_node();
-    cursor.set_max_start_depth(Some(u32::from(root.kind() == "source_file")));
     let base = chunk.range.start;
-    cursor.set_byte_range(range.start - base..range.end - base);
-    let chunk_text = &text.as_bytes()[chunk.range.clone()];
-    let mut captures = cursor.captures(query, root, chunk_text);
     // Everything before `covered` is accounted for; it is always a line start.
     let mut covered = range.start;
-    while let Some((m, i)) = captures.next() {
-        let node = m.captures()[*i].node;
-        let (start, end) = (base + node.start_byte(), base + node.end_byte());
+    for statement in chunk.statements.iter() {
+        let (start, end) = (base + statement.range.start, base + statement.range.end);
+        if end <= range.start {
+            // Read with the span before, which read on into this chunk.
+            continue;
+        }
         if end <= covered {
+            // Read with the instruction before it; but where the grammar failed, whether
+            // its statement ended before the error or took it in depends on the text after
+            // (a parse of the whole file and of one chunk recover differently), and the
+            // region counts as recovered either way.
+            if statement.error {
+                out.recovered.push(physical_line(text, start).start..end);
+            }
+            continue;
+        }
+        if statement.kind == StatementKind::Error {
+            // Not read yet: the line rules read it with the text around it, below.
             continue;
         }
         if start >= range.end.max(covered) {
@@ -77,9 +79,9 @@ pub fn segment_range(text: &str, chunk: &Chunk, range: Range<usize>, out: &mut S
                 continue;
             }
         }
-        if start < covered || node.has_error() {
+        if start < covered || statement.error {
             covered = recover(text, start.max(covered)..end, escape, out);
-        } else if names[m.captures()[*i].index as usize] == "comment" {
+        } else if statement.kind == StatementKind::Comment {
             let line = physical_line(text, start);
             out.comments.push(start..line.end);
             covered = line.next;
