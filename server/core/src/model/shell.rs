@@ -393,7 +393,11 @@ impl Walk<'_> {
             .find(|n| self.range(*n) == code_word.range)?;
         let raw = &self.source[arg.byte_range()];
         let (inner, quote_len) = match arg.kind() {
-            "raw_string" | "string" => (&raw[1..raw.len().saturating_sub(1).max(1)], 1),
+            // The quotes are one byte each; an unterminated string has no closing one.
+            "raw_string" | "string" => {
+                let (quote, body) = raw.split_at_checked(1).unwrap_or(("", raw));
+                (body.strip_suffix(quote).unwrap_or(body), 1)
+            }
             _ => (raw, 0),
         };
         let exact = inner == code_word.text;
