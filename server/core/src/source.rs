@@ -21,7 +21,7 @@
 use std::ops::Range;
 
 use ropey::Rope;
-use tree_sitter::{InputEdit, Parser, Point, Tree};
+use tree_sitter::{InputEdit, Node, Parser, Point, Tree};
 
 use crate::syntax::directives::Directives;
 use crate::syntax::logical::{reads_past, stage_starts, starts_with_from};
@@ -277,8 +277,15 @@ impl SourceFile {
             let range = self.trees.chunks[i].range.clone();
             let old = state.tree.take();
             let tree = parse_range(&mut self.parser, &self.rope, range.clone(), old.as_ref());
-            let text = self.rope.byte_slice(range.clone()).to_string();
-            self.trees.chunks[i].statements = statements(&tree, text.as_bytes());
+            // The text is read only where the query asks, from the rope: copying each parsed
+            // chunk out was a copy of the whole text per keystroke in a one-chunk file.
+            let text = self.rope.byte_slice(range.clone());
+            let read = move |node: Node| {
+                text.byte_slice(node.byte_range())
+                    .chunks()
+                    .map(str::as_bytes)
+            };
+            self.trees.chunks[i].statements = statements(&tree, read);
             let ends = self.grammar_ends(range, &tree);
             let state = &mut self.state[i];
             state.stale = false;

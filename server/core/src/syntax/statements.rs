@@ -5,7 +5,7 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use tree_sitter::{QueryCursor, StreamingIterator, Tree};
+use tree_sitter::{QueryCursor, StreamingIterator, TextProvider, Tree};
 
 use crate::queries;
 
@@ -26,8 +26,9 @@ pub enum StatementKind {
     Error,
 }
 
-/// The statements of `tree`.
-pub fn statements(tree: &Tree, text: &[u8]) -> Arc<[Statement]> {
+/// The statements of `tree`; `text` gives the parsed text of a node, which the query only
+/// reads for a text predicate.
+pub fn statements<I: AsRef<[u8]>>(tree: &Tree, text: impl TextProvider<I>) -> Arc<[Statement]> {
     let query = queries::dockerfile_statements();
     let names = query.capture_names();
     let mut cursor = QueryCursor::new();
