@@ -16,7 +16,7 @@ use report::{Row, Stats};
 use serde_json::{json, Value};
 
 const USAGE: &str = "usage: lsp-driver --server NAME=COMMAND... [--server NAME=COMMAND]... \
-[--files DIR] [--keystrokes N] [--starts N] [--check COMMAND --hadolint COMMAND --corpus DIR]\n\
+[--files DIR] [--sizes small,medium,...] [--keystrokes N] [--starts N] [--check COMMAND --hadolint COMMAND --corpus DIR]\n\
 The first server is the one measured; every ratio is the other server's number over its own.";
 
 /// Typed character by character into the middle of each file: a new package install.
@@ -27,6 +27,8 @@ flask gunicorn && useradd --system --no-create-home web\n";
 struct Options {
     servers: Vec<(String, Vec<String>)>,
     files: PathBuf,
+    /// Which of the generated sizes to run (all by default).
+    sizes: Vec<String>,
     keystrokes: usize,
     starts: usize,
     check: Option<Vec<String>>,
@@ -44,7 +46,7 @@ fn main() {
         .map(|(_, cmd)| Some(cold_start(cmd, options.starts)))
         .collect();
     rows.push(Row::new("spawn → initialize (p50)", "", starts));
-    for (size, _) in dockerlean_bench::SIZES {
+    for size in &options.sizes {
         let path = options.files.join(format!("{size}.Dockerfile"));
         let text = std::fs::read_to_string(&path)
             .unwrap_or_else(|e| panic!("{}: {e} (run the generator first)", path.display()));
@@ -74,6 +76,10 @@ fn parse_options() -> Options {
     let mut options = Options {
         servers: Vec::new(),
         files: PathBuf::from("bench/generated"),
+        sizes: dockerlean_bench::SIZES
+            .iter()
+            .map(|(size, _)| size.to_string())
+            .collect(),
         keystrokes: 200,
         starts: 20,
         check: None,
@@ -98,6 +104,7 @@ fn parse_options() -> Options {
                     .push((name.to_owned(), words(cmd.to_owned())));
             }
             "--files" => options.files = value().into(),
+            "--sizes" => options.sizes = value().split(',').map(str::to_owned).collect(),
             "--keystrokes" => options.keystrokes = value().parse().unwrap_or_else(|_| fail("N")),
             "--starts" => options.starts = value().parse().unwrap_or_else(|_| fail("N")),
             "--check" => options.check = Some(words(value())),
