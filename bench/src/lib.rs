@@ -26,6 +26,15 @@ pub fn dockerfile(lines: usize) -> String {
     out
 }
 
+/// What the end-to-end driver types, character by character, into the middle of each file:
+/// a new package install.
+pub const TYPED: &str = "RUN apt-get update && apt-get install -y --no-install-recommends curl \
+ca-certificates git && rm -rf /var/lib/apt/lists/*\nRUN pip install --no-cache-dir requests \
+flask gunicorn && useradd --system --no-create-home web\n";
+
+/// How many keystrokes the driver types into one file by default.
+pub const KEYSTROKES: usize = 200;
+
 /// The start of the middle line: where an edit costs an incremental parser the most.
 pub fn middle(text: &str) -> usize {
     let lines = text.lines().count();

@@ -1,5 +1,6 @@
-//! Types characters into the middle of a generated file the way the language server handles
-//! them (edit, incremental reparse, incremental analysis) and prints the time per keystroke.
+//! Types what the end-to-end driver types into the middle of a generated file, the way the
+//! language server handles it (edit, incremental reparse, incremental analysis), and prints
+//! the time per keystroke.
 //! A steady loop to run under `perf record`: `keystrokes SIZE [COUNT]`, SIZE one of the
 //! benchmark sizes (small, medium, large, huge).
 
@@ -20,16 +21,23 @@ fn main() {
     let mut file = SourceFile::new(&text);
     let mut analyzer = Analyzer::default();
     analyzer.analyze(&file);
-    let typed = b"RUN apt-get install -y curl\n";
+    // What the driver types in one session, from the start again after each session.
+    let session: Vec<char> = dockerlean_bench::TYPED
+        .chars()
+        .cycle()
+        .take(dockerlean_bench::KEYSTROKES)
+        .collect();
     let mut times = Vec::with_capacity(count);
+    let mut typed = 0;
     for i in 0..count {
         let start = Instant::now();
-        let pos = at + i % typed.len();
-        if i % typed.len() == 0 && i > 0 {
-            file.edit(at..at + typed.len(), "");
+        if i % session.len() == 0 && i > 0 {
+            file.edit(at..at + typed, "");
+            typed = 0;
         }
-        let ch = &typed[i % typed.len()..=i % typed.len()];
-        file.edit(pos..pos, std::str::from_utf8(ch).unwrap());
+        let ch = session[i % session.len()];
+        file.edit(at + typed..at + typed, ch.encode_utf8(&mut [0; 4]));
+        typed += ch.len_utf8();
         analyzer.analyze(&file);
         times.push(start.elapsed());
     }

@@ -74,15 +74,24 @@ impl Config {
         if self.rules.is_empty() {
             return findings;
         }
-        findings.retain_mut(|f| match self.setting(f.code()) {
-            Some(Setting::Off) => false,
-            Some(Setting::Severity(s)) => {
-                f.severity = s;
+        findings.retain_mut(|f| match self.severity_of(f) {
+            Some(severity) => {
+                f.severity = severity;
                 true
             }
-            None => true,
+            None => false,
         });
         findings
+    }
+
+    /// The severity `finding` is reported at, or `None` when its rule is off: [`Config::apply`]
+    /// for one finding, for shells that present findings they do not own.
+    pub fn severity_of(&self, finding: &Finding) -> Option<Severity> {
+        match self.setting(finding.code()) {
+            Some(Setting::Off) => None,
+            Some(Setting::Severity(s)) => Some(s),
+            None => Some(finding.severity),
+        }
     }
 
     fn set(&mut self, meta: &'static RuleMeta, setting: Setting) {

@@ -1,6 +1,7 @@
 //! Everything `textDocument/codeAction` offers, filtered by the kinds the client asked for.
 
 use dockerlean_core::config::Config;
+use dockerlean_core::Finding;
 use tower_lsp_server::ls_types::{CodeActionKind, CodeActionOrCommand, CodeActionParams};
 
 use super::code_actions::{ignore_actions, quick_fixes, requested, wanted};
@@ -15,25 +16,35 @@ pub fn code_actions(
     config: &Config,
     session: &Session,
 ) -> Vec<CodeActionOrCommand> {
-    let findings = config.apply(analysed.findings.to_vec());
     let version = analysed.version;
     let uri = &params.text_document.uri;
     let only = params.context.only.as_deref();
     let rope = &analysed.snapshot.rope;
     let range = convert::byte_range_clamped(rope, params.range, session.encoding());
     let quick = wanted(only, &CodeActionKind::QUICKFIX);
-    let touched = || {
+    // The findings in the range or named by the request, as the configuration reports them.
+    let touched: Vec<Finding> = if quick {
         requested(
-            &findings,
+            analysed.findings.iter(),
             version,
-            range.clone(),
+            range,
             &params.context.diagnostics,
         )
+        .filter_map(|f| {
+            let severity = config.severity_of(f)?;
+            Some(Finding {
+                severity,
+                ..f.clone()
+            })
+        })
+        .collect()
+    } else {
+        Vec::new()
     };
     // What needs the model, built from what the analysis kept.
     let (ignores, split) = document.with_model(&analysed.snapshot, |model| {
         let ignores = if quick {
-            ignore_actions(touched(), model, rope, version, uri, session)
+            ignore_actions(touched.iter(), model, rope, version, uri, session)
         } else {
             Vec::new()
         };
@@ -44,14 +55,14 @@ pub fn code_actions(
     });
     let mut actions = Vec::new();
     if quick {
-        actions.extend(quick_fixes(touched(), rope, version, uri, session));
+        actions.extend(quick_fixes(touched.iter(), rope, version, uri, session));
         actions.extend(ignores);
     }
     // Fixing all runs the analysis pass after pass: only when there is something to fix,
     // and only once chosen when the client resolves edits.
-    let fixable = findings
-        .iter()
-        .any(|f| f.fix.as_ref().is_some_and(|fix| fix.is_safe()));
+    let fixable = analysed.findings.iter().any(|f| {
+        f.fix.as_ref().is_some_and(|fix| fix.is_safe()) && config.severity_of(f).is_some()
+    });
     if wanted(only, &fix_all::kind()) && fixable {
         if session.negotiated().resolves_edits {
             actions.push(fix_all::unresolved(uri, version).into());

@@ -20,7 +20,7 @@ use super::session::Session;
 /// The findings that touch `requested` (bytes, ends included, so a cursor just after a finding
 /// still offers its fix) or that the client names in `context`.
 pub fn requested<'f>(
-    findings: &'f [Finding],
+    findings: impl Iterator<Item = &'f Finding>,
     version: i32,
     requested: Range<usize>,
     context: &[Diagnostic],
@@ -29,7 +29,7 @@ pub fn requested<'f>(
         .iter()
         .filter_map(FindingKey::from_diagnostic)
         .collect();
-    findings.iter().filter(move |f| {
+    findings.filter(move |f| {
         let touches = f.range.start <= requested.end && requested.start <= f.range.end;
         touches || named.contains(&FindingKey::of(f, version))
     })
@@ -90,7 +90,14 @@ fn finding_action(
     Some(CodeActionOrCommand::CodeAction(CodeAction {
         title: fix.title.clone(),
         kind: Some(CodeActionKind::QUICKFIX),
-        diagnostics: Some(vec![diagnostic(finding, rope, version, uri, session)]),
+        diagnostics: Some(vec![diagnostic(
+            finding,
+            finding.severity,
+            rope,
+            version,
+            uri,
+            session,
+        )]),
         edit: Some(edit),
         is_preferred: preferred.then_some(true),
         ..CodeAction::default()
@@ -188,7 +195,7 @@ mod tests {
         let session = session(Encoding::Utf16, false);
         let findings = [finding(7..13)];
         quick_fixes(
-            requested(&findings, 1, range, context),
+            requested(findings.iter(), 1, range, context),
             &rope,
             1,
             &uri,
@@ -232,8 +239,10 @@ mod tests {
         assert!(fixes(0..0, &[]).is_empty());
         let rope = Rope::from_str(TEXT);
         let uri: Uri = "file:///Dockerfile".parse().unwrap();
+        let named = finding(7..13);
         let named = diagnostic(
-            &finding(7..13),
+            &named,
+            named.severity,
             &rope,
             1,
             &uri,
@@ -260,7 +269,7 @@ mod tests {
         let session = session(Encoding::Utf16, false);
         let findings = [creating_finding()];
         let actions = quick_fixes(
-            requested(&findings, 1, 13..13, &[]),
+            requested(findings.iter(), 1, 13..13, &[]),
             &rope,
             1,
             &uri,
@@ -303,7 +312,7 @@ mod tests {
         });
         let findings = [creating_finding()];
         let actions = quick_fixes(
-            requested(&findings, 1, 13..13, &[]),
+            requested(findings.iter(), 1, 13..13, &[]),
             &rope,
             1,
             &uri,

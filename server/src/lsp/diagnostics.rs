@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use dockerlean_core::Finding;
+use dockerlean_core::{Finding, Severity};
 use ropey::Rope;
 use serde::{Deserialize, Serialize};
 use tower_lsp_server::ls_types::{
@@ -35,9 +35,11 @@ impl FindingKey {
     }
 }
 
-/// `rope` must be the text at `version`, the one `finding` was found in.
+/// `rope` must be the text at `version`, the one `finding` was found in; `severity` is the
+/// finding's as the configuration has it.
 pub fn diagnostic(
     finding: &Finding,
+    severity: Severity,
     rope: &Rope,
     version: i32,
     uri: &Uri,
@@ -48,7 +50,7 @@ pub fn diagnostic(
     let related = negotiated.related_information && !finding.related.is_empty();
     Diagnostic {
         range: range(&finding.range),
-        severity: Some(convert::severity(finding.severity)),
+        severity: Some(convert::severity(severity)),
         code: Some(NumberOrString::String(finding.code().to_owned())),
         code_description: session
             .docs_links
@@ -83,7 +85,14 @@ mod tests {
         let rope = Rope::from_str("FROM a\nRUN 😀 b\n");
         let uri: Uri = "file:///Dockerfile".parse().unwrap();
         let f = finding(16..17);
-        let d = diagnostic(&f, &rope, 3, &uri, &session(Encoding::Utf16, true));
+        let d = diagnostic(
+            &f,
+            f.severity,
+            &rope,
+            3,
+            &uri,
+            &session(Encoding::Utf16, true),
+        );
         assert_eq!(d.range.start, Position::new(1, 7));
         assert_eq!(d.severity, Some(DiagnosticSeverity::WARNING));
         assert_eq!(d.code, Some(NumberOrString::String("DKL999".to_owned())));
@@ -99,8 +108,10 @@ mod tests {
     fn related_information_only_goes_to_clients_that_support_it() {
         let rope = Rope::from_str("FROM a\n");
         let uri: Uri = "file:///Dockerfile".parse().unwrap();
+        let f = finding(0..4);
         let d = diagnostic(
-            &finding(0..4),
+            &f,
+            f.severity,
             &rope,
             1,
             &uri,

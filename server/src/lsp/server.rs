@@ -143,16 +143,15 @@ fn diagnostics(
     let (config, problems) = effective(surroundings.as_deref(), &session.editor_settings);
     let registry = session.registry.sizes();
     let analysed = document.analysed(version, &registry, surroundings.as_ref())?;
-    let findings = config.apply(analysed.findings.to_vec());
+    let rope = &analysed.snapshot.rope;
     Some(
         problems
             .into_iter()
             .map(problem_diagnostic)
-            .chain(
-                findings
-                    .iter()
-                    .map(|f| diagnostic(f, &analysed.snapshot.rope, version, uri, session)),
-            )
+            .chain(analysed.findings.iter().filter_map(|f| {
+                let severity = config.severity_of(f)?;
+                Some(diagnostic(f, severity, rope, version, uri, session))
+            }))
             .collect(),
     )
 }

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use dockerlean_bench::TYPED;
 use lsp_client::LspClient;
 use report::{Row, Stats};
 use serde_json::{json, Value};
@@ -18,11 +19,6 @@ use serde_json::{json, Value};
 const USAGE: &str = "usage: lsp-driver --server NAME=COMMAND... [--server NAME=COMMAND]... \
 [--files DIR] [--sizes small,medium,...] [--keystrokes N] [--starts N] [--check COMMAND --hadolint COMMAND --corpus DIR]\n\
 The first server is the one measured; every ratio is the other server's number over its own.";
-
-/// Typed character by character into the middle of each file: a new package install.
-const TYPED: &str = "RUN apt-get update && apt-get install -y --no-install-recommends curl \
-ca-certificates git && rm -rf /var/lib/apt/lists/*\nRUN pip install --no-cache-dir requests \
-flask gunicorn && useradd --system --no-create-home web\n";
 
 struct Options {
     servers: Vec<(String, Vec<String>)>,
@@ -80,7 +76,7 @@ fn parse_options() -> Options {
             .iter()
             .map(|(size, _)| size.to_string())
             .collect(),
-        keystrokes: 200,
+        keystrokes: dockerlean_bench::KEYSTROKES,
         starts: 20,
         check: None,
         hadolint: None,
