@@ -158,6 +158,8 @@ fn cold_start(cmd: &[String], times: usize) -> Stats {
 struct Session {
     open: Option<Duration>,
     keystrokes: Option<Stats>,
+    /// The server's CPU time per keystroke while typing, all its threads together.
+    keystroke_cpu: Option<Duration>,
     hover: Option<Stats>,
     code_action: Option<Stats>,
     peak_rss_kib: u64,
@@ -183,6 +185,7 @@ fn session(cmd: &[String], text: &str, keystrokes: usize) -> Session {
     let (mut line, mut column) = (middle_line, 0);
     let mut version = 1;
     let typing = Instant::now();
+    let cpu_before = cpu_time(client.pid());
     for ch in TYPED.chars().cycle().take(keystrokes) {
         // A server seconds behind per keystroke is measured on fewer of them (never under 20).
         if samples.len() >= 20 && typing.elapsed() > TYPING_BUDGET {
@@ -205,6 +208,9 @@ fn session(cmd: &[String], text: &str, keystrokes: usize) -> Session {
         }
     }
 
+    let keystroke_cpu = cpu_time(client.pid())
+        .zip(cpu_before)
+        .map(|(after, before)| after.saturating_sub(before) / samples.len() as u32);
     let on_keyword = json!({ "line": middle_line, "character": 1 });
     let hover = timed_requests(
         &mut client,
@@ -225,6 +231,7 @@ fn session(cmd: &[String], text: &str, keystrokes: usize) -> Session {
     Session {
         open: Some(open),
         keystrokes: Some(Stats::of(samples)),
+        keystroke_cpu,
         hover,
         code_action,
         peak_rss_kib,
@@ -261,6 +268,19 @@ fn timed_requests(
         }
     }
     Some(Stats::of(samples))
+}
+
+/// The CPU time the process's threads have run so far (the first field of each thread's
+/// schedstat, in nanoseconds, unlike the clock ticks of `stat`); `None` where the kernel does
+/// not keep it. Threads that have ended are not counted: the servers keep theirs while typing.
+fn cpu_time(pid: u32) -> Option<Duration> {
+    let tasks = std::fs::read_dir(format!("/proc/{pid}/task")).ok()?;
+    let mut total = 0;
+    for task in tasks.flatten() {
+        let schedstat = std::fs::read_to_string(task.path().join("schedstat")).ok()?;
+        total += schedstat.split_whitespace().next()?.parse::<u64>().ok()?;
+    }
+    Some(Duration::from_nanos(total))
 }
 
 /// The largest resident set the process and its descendants reached (VmHWM), summed.
@@ -302,6 +322,7 @@ impl Session {
         Session {
             open,
             keystrokes: None,
+            keystroke_cpu: None,
             hover: None,
             code_action: None,
             peak_rss_kib,
@@ -317,6 +338,11 @@ impl Session {
                 map(&|s| s.open.map(|open| Stats::of(vec![open]))),
             ),
             Row::keystrokes(size, map(&|s| s.keystrokes.clone())),
+            Row::new(
+                "server CPU per keystroke (mean)",
+                size,
+                map(&|s| s.keystroke_cpu.map(|cpu| Stats::of(vec![cpu]))),
+            ),
             Row::new("hover (p50)", size, map(&|s| s.hover.clone())),
             Row::new("codeAction (p50)", size, map(&|s| s.code_action.clone())),
             Row::memory(size, runs.iter().map(|s| s.peak_rss_kib).collect()),
