@@ -6,6 +6,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use dockerlean_core::position::Encoding;
+use dockerlean_core::size::context::Listing;
+use dockerlean_core::size::estimate::ImageEstimate;
 use dockerlean_core::size::registry_sizes::RegistrySizes;
 use dockerlean_core::syntax::Trees;
 use dockerlean_core::{Analyzer, Environment, Finding, Model, SourceFile};
@@ -40,10 +42,15 @@ impl Findings {
     ) -> bool {
         self.version == version
             && Arc::ptr_eq(&self.registry, registry)
-            && match (&self.surroundings, surroundings) {
-                (Some(was), Some(is)) => Arc::ptr_eq(was, is),
-                (was, is) => was.is_none() && is.is_none(),
-            }
+            && same(self.surroundings.as_ref(), surroundings)
+    }
+}
+
+/// Whether both are absent or both the same allocation.
+fn same<T>(was: Option<&Arc<T>>, is: Option<&Arc<T>>) -> bool {
+    match (was, is) {
+        (Some(was), Some(is)) => Arc::ptr_eq(was, is),
+        (was, is) => was.is_none() && is.is_none(),
     }
 }
 
@@ -58,6 +65,7 @@ impl Document {
 
     fn snapshot(&self) -> Snapshot {
         Snapshot {
+            version: self.version,
             rope: self.file.rope().clone(),
             trees: self.file.trees().clone(),
         }
@@ -91,6 +99,7 @@ impl Document {
 
 /// One version of a document's text and trees (clones share their chunks and nodes).
 pub struct Snapshot {
+    pub version: i32,
     pub rope: Rope,
     pub trees: Trees,
 }
@@ -108,6 +117,18 @@ pub struct Analysed {
 pub struct OpenDocument {
     document: Mutex<Document>,
     analyzer: Mutex<Analyzer>,
+    /// The size estimate the size features last asked for. Lock order: after `analyzer`.
+    estimate: Mutex<Option<KeptEstimate>>,
+}
+
+/// A version's size estimate with what it was made with: hovers, inlay hints and code lenses
+/// ask for the same version again and again (each mouse move, each scroll), and estimating a
+/// 20,000-line file takes milliseconds.
+struct KeptEstimate {
+    version: i32,
+    registry: Arc<RegistrySizes>,
+    listing: Option<Arc<Listing>>,
+    estimate: Arc<ImageEstimate>,
 }
 
 impl OpenDocument {
@@ -182,6 +203,41 @@ impl OpenDocument {
             .with_model(&text, &snapshot.trees, f)
     }
 
+    /// The size estimate of `version` with `registry` and `listing`: the one kept when it was
+    /// made with the same (the same addresses: both are replaced, never changed), else
+    /// `make`'s, which is kept instead.
+    pub fn estimate(
+        &self,
+        version: i32,
+        registry: &Arc<RegistrySizes>,
+        listing: Option<&Arc<Listing>>,
+        make: impl FnOnce() -> ImageEstimate,
+    ) -> Arc<ImageEstimate> {
+        let mut kept = self
+            .estimate
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        match &*kept {
+            Some(k)
+                if k.version == version
+                    && Arc::ptr_eq(&k.registry, registry)
+                    && same(k.listing.as_ref(), listing) =>
+            {
+                k.estimate.clone()
+            }
+            _ => {
+                let estimate = Arc::new(make());
+                *kept = Some(KeptEstimate {
+                    version,
+                    registry: registry.clone(),
+                    listing: listing.cloned(),
+                    estimate: estimate.clone(),
+                });
+                estimate
+            }
+        }
+    }
+
     /// The analysis of whatever version is current when it finishes.
     pub fn analysed_current(
         &self,
@@ -215,6 +271,7 @@ impl Documents {
         let document = Arc::new(OpenDocument {
             document: Mutex::new(Document::new(text, version)),
             analyzer: Mutex::new(Analyzer::default()),
+            estimate: Mutex::default(),
         });
         self.map().insert(uri, document);
     }
@@ -335,6 +392,42 @@ mod tests {
         assert!(
             doc.analysed(0, &registry, reread.as_ref()).is_none(),
             "moved past"
+        );
+    }
+
+    #[test]
+    fn an_estimate_is_reused_only_for_the_same_version_registry_and_listing() {
+        let docs = Documents::default();
+        let uri: Uri = "file:///Dockerfile".parse().unwrap();
+        docs.open(uri.clone(), "FROM alpine:3.20\n", 1);
+        let doc = docs.get(&uri).unwrap();
+        let registry = Arc::new(RegistrySizes::default());
+        let listing = Some(Arc::new(Listing {
+            files: vec![],
+            dockerignore: None,
+        }));
+        let mut made = 0;
+        let mut estimate =
+            |version, registry: &Arc<RegistrySizes>, listing: Option<&Arc<Listing>>| {
+                doc.estimate(version, registry, listing, || {
+                    made += 1;
+                    ImageEstimate {
+                        instructions: vec![],
+                        stages: vec![],
+                    }
+                })
+            };
+        let first = estimate(1, &registry, listing.as_ref());
+        assert!(Arc::ptr_eq(
+            &first,
+            &estimate(1, &registry, listing.as_ref())
+        ));
+        estimate(2, &registry, listing.as_ref());
+        estimate(2, &Arc::new(RegistrySizes::default()), listing.as_ref());
+        estimate(2, &registry, None);
+        assert_eq!(
+            made, 4,
+            "made again for each other version, registry or listing"
         );
     }
 

@@ -36,11 +36,13 @@ pub fn with_model<T>(
             Vec::new()
         };
         let registry = session.registry.request(&wanted);
-        let estimate = estimate(
-            model,
-            listing.as_deref().map(|l| l as &dyn ContextFiles),
-            &registry,
-        );
+        let estimate = document.estimate(snapshot.version, &registry, listing.as_ref(), || {
+            estimate(
+                model,
+                listing.as_deref().map(|l| l as &dyn ContextFiles),
+                &registry,
+            )
+        });
         f(model, Some(&estimate), &registry)
     })
 }
