@@ -160,8 +160,8 @@ impl Instruction {
         }
         self.flags.iter_mut().for_each(|f| range(&mut f.range));
         self.args.iter_mut().for_each(|w| range(&mut w.range));
-        if let Some(script) = self.script.take() {
-            self.script = Some(script.moved(from, to));
+        if let Some(script) = &mut self.script {
+            script.move_offsets(from, to);
         }
     }
 

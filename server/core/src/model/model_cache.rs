@@ -79,9 +79,8 @@ impl ModelCache {
                 }
                 continue;
             }
-            if let Some(kept) = self.take(text, &span) {
+            if let Some(mut kept) = self.take(text, &span) {
                 let (from, to) = (kept.span.start, span.start);
-                let moved = |r: Range<usize>| r.start - from + to..r.end - from + to;
                 self.building.push(Built {
                     span: span.clone(),
                     instructions: kept.instructions.len(),
@@ -89,17 +88,18 @@ impl ModelCache {
                     recovered: kept.recovered.len(),
                     keep: true,
                 });
-                read.instructions
-                    .extend(kept.instructions.into_iter().map(|mut i| {
-                        i.move_offsets(from, to);
-                        i
-                    }));
-                read.segments
-                    .comments
-                    .extend(kept.comments.into_iter().map(moved));
-                read.segments
-                    .recovered
-                    .extend(kept.recovered.into_iter().map(moved));
+                // The spans before an edit stay where they were: nothing to move there.
+                if from != to {
+                    let moved = |r: &mut Range<usize>| *r = r.start - from + to..r.end - from + to;
+                    kept.instructions
+                        .iter_mut()
+                        .for_each(|i| i.move_offsets(from, to));
+                    kept.comments.iter_mut().for_each(moved);
+                    kept.recovered.iter_mut().for_each(moved);
+                }
+                read.instructions.append(&mut kept.instructions);
+                read.segments.comments.append(&mut kept.comments);
+                read.segments.recovered.append(&mut kept.recovered);
                 covered = span.end;
             } else {
                 covered = self.read_span(text, chunk, span, &mut read);

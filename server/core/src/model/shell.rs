@@ -104,6 +104,12 @@ impl Command {
 impl Script {
     /// The same script with every offset moved from `from` to `to` (its text moved in the file).
     pub(crate) fn moved(mut self, from: usize, to: usize) -> Script {
+        self.move_offsets(from, to);
+        self
+    }
+
+    /// Moves every offset from the text starting at `from` to the same text at `to`.
+    pub(crate) fn move_offsets(&mut self, from: usize, to: usize) {
         let shift = |offset: &mut usize| *offset = *offset - from + to;
         let shift_range = |range: &mut Range<usize>| {
             shift(&mut range.start);
@@ -121,7 +127,6 @@ impl Script {
         if let Some(Tail::Chain { at, .. } | Tail::Line { at, .. }) = &mut self.tail {
             shift(at);
         }
-        self
     }
 }
 
