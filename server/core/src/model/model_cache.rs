@@ -31,6 +31,8 @@ pub struct ModelCache {
     /// The spans of the build in progress, in order, to keep once the model is done with.
     building: Vec<Built>,
     spans_read: usize,
+    /// How many instructions the last build had.
+    instructions: usize,
 }
 
 /// A span's reading from the last build.
@@ -64,7 +66,8 @@ impl ModelCache {
         self.spans_read = 0;
         let mut read = Read {
             segments: Segments::default(),
-            instructions: Vec::new(),
+            // Edits change the count little: growing would copy the instructions over and over.
+            instructions: Vec::with_capacity(self.instructions + 64),
         };
         let mut covered = 0;
         for chunk in trees.chunks() {
@@ -156,17 +159,14 @@ impl ModelCache {
         recovered: Vec<Range<usize>>,
     ) {
         self.kept.clear();
-        let (mut instructions, mut comments, mut recovered) = (
-            instructions.into_iter(),
-            comments.into_iter(),
-            recovered.into_iter(),
-        );
-        for built in std::mem::take(&mut self.building) {
+        self.instructions = instructions.len();
+        let (mut instructions, mut comments, mut recovered) = (instructions, comments, recovered);
+        for built in std::mem::take(&mut self.building).into_iter().rev() {
             let kept = Kept {
                 span: built.span,
-                instructions: instructions.by_ref().take(built.instructions).collect(),
-                comments: comments.by_ref().take(built.comments).collect(),
-                recovered: recovered.by_ref().take(built.recovered).collect(),
+                instructions: tail(&mut instructions, built.instructions),
+                comments: tail(&mut comments, built.comments),
+                recovered: tail(&mut recovered, built.recovered),
             };
             if built.keep {
                 self.kept
@@ -200,4 +200,9 @@ fn hash(text: &str) -> u64 {
     let mut h = FxHasher::default();
     text.hash(&mut h);
     h.finish()
+}
+
+/// The last `n` of `all`, split off in one copy: spans are kept from the back.
+fn tail<T>(all: &mut Vec<T>, n: usize) -> Vec<T> {
+    all.split_off(all.len() - n)
 }
