@@ -154,13 +154,12 @@ impl ModelCache {
     pub(crate) fn keep(
         &mut self,
         text: &str,
-        instructions: Vec<Instruction>,
-        comments: Vec<Range<usize>>,
-        recovered: Vec<Range<usize>>,
+        mut instructions: Vec<Instruction>,
+        mut comments: Vec<Range<usize>>,
+        mut recovered: Vec<Range<usize>>,
     ) {
         self.kept.clear();
         self.instructions = instructions.len();
-        let (mut instructions, mut comments, mut recovered) = (instructions, comments, recovered);
         for built in std::mem::take(&mut self.building).into_iter().rev() {
             let kept = Kept {
                 span: built.span,
