@@ -287,3 +287,11 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_backslash_before_a_hash_reads_the_same_in_a_chunk_as_in_the_whole_file() {
+    // Parsed alone, the last chunk has the grammar take ` \#e` for a comment; in the whole
+    // file an error before it had the builder's line rules read it, as an instruction.
+    let mut s = Session::new("ARG V=1\nFROM a AS one\nRU`\n -y curM\tX\n \\#e=`\n");
+    s.edit(17..29, "<<EOF\nFROM");
+}

@@ -79,7 +79,10 @@ pub fn segment_range(text: &str, chunk: &Chunk, range: Range<usize>, out: &mut S
                 continue;
             }
         }
-        if start < covered || statement.error {
+        // The grammar takes some lines for comments that the builder does not (`\#`): only a
+        // `#` first on its line starts one.
+        let misread = statement.kind == StatementKind::Comment && !starts_comment(text, start);
+        if start < covered || statement.error || misread {
             covered = recover(text, start.max(covered)..end, escape, out);
         } else if statement.kind == StatementKind::Comment {
             let line = physical_line(text, start);
@@ -96,6 +99,12 @@ pub fn segment_range(text: &str, chunk: &Chunk, range: Range<usize>, out: &mut S
     }
     // Blank lines left at the end are read too.
     covered.max(range.end)
+}
+
+/// Whether a `#` at `at` begins a comment line: nothing but blanks before it on its line.
+fn starts_comment(text: &str, at: usize) -> bool {
+    let line = physical_line(text, at);
+    text[at..].starts_with('#') && text[line.start..at].trim().is_empty()
 }
 
 /// Reads `region` (widened to whole lines) with the builder's line rules; returns the line start
