@@ -9,7 +9,8 @@
 //! together with the next one and not kept.
 
 use std::hash::{Hash, Hasher};
-use std::ops::Range;
+use std::iter::Sum;
+use std::ops::{Add, Range};
 
 use rustc_hash::{FxHashMap, FxHasher};
 
@@ -25,32 +26,50 @@ pub(crate) const ESCAPE: u8 = b'\\';
 #[derive(Default)]
 pub struct ModelCache {
     pub(crate) scripts: ScriptCache,
-    /// The text of the last build, which kept spans point into.
+    /// The text of the last build, which `last` reads.
     text: String,
-    kept: FxHashMap<u64, Vec<Kept>>,
-    /// The spans of the build in progress, in order, to keep once the model is done with.
-    building: Vec<Built>,
+    /// The last build's model, given back. The next build edits it in place: copying the
+    /// instructions of a large file into a new vector would double them at every edit.
+    last: Last,
+    /// The spans of the build in progress, in order.
+    building: Vec<Span>,
     spans_read: usize,
-    /// How many instructions the last build had.
-    instructions: usize,
 }
 
-/// A span's reading from the last build.
-struct Kept {
-    span: Range<usize>,
+#[derive(Default)]
+struct Last {
+    spans: Vec<Span>,
+    parts: Parts,
+}
+
+/// A model's instructions, comments and recovered regions, in file order.
+#[derive(Default)]
+struct Parts {
     instructions: Vec<Instruction>,
     comments: Vec<Range<usize>>,
     recovered: Vec<Range<usize>>,
 }
 
-/// A span of the build in progress and how many of each it contributed.
-struct Built {
-    span: Range<usize>,
+/// A span of a build and how much of [`Parts`] it read.
+#[derive(Clone)]
+struct Span {
+    range: Range<usize>,
+    counts: Counts,
+    /// Its reading stayed inside it, so the next build can reuse it.
+    keep: bool,
+}
+
+#[derive(Clone, Copy, Default, Debug, PartialEq)]
+struct Counts {
     instructions: usize,
     comments: usize,
     recovered: usize,
-    /// Its reading stayed inside it, so it can be kept.
-    keep: bool,
+}
+
+/// A span of the last build that moved, taken out of [`Parts`] until it finds its new place.
+struct Moved {
+    range: Range<usize>,
+    parts: Parts,
 }
 
 /// A read or reused file, in order: what [`crate::model::Model`] is built from.
@@ -60,18 +79,56 @@ pub(crate) struct Read {
 }
 
 impl ModelCache {
-    /// Reads a file whose escape character is the backslash, reusing the kept spans.
+    /// Reads a file whose escape character is the backslash. The spans at the start and at the
+    /// end whose text did not change stay where they are in the last build's model (the ones at
+    /// the end get their new offsets); the spans between are reused by their text wherever
+    /// they moved, or read, and put in place of the old ones.
     pub(crate) fn read(&mut self, text: &str, trees: &Trees) -> Read {
         self.building.clear();
         self.spans_read = 0;
-        let mut read = Read {
-            segments: Segments::default(),
-            // Edits change the count little: growing would copy the instructions over and over.
-            instructions: Vec::with_capacity(self.instructions + 64),
+        let Last {
+            spans: old,
+            parts: mut whole,
+        } = std::mem::take(&mut self.last);
+        let chunks = trees.chunks();
+        let reusable = |span: &Span, chunk: &Chunk| {
+            span.keep && self.text.get(span.range.clone()) == text.get(chunk.range.clone())
         };
-        let mut covered = 0;
-        for chunk in trees.chunks() {
+        let prefix = old
+            .iter()
+            .zip(chunks)
+            .take_while(|(span, chunk)| span.range == chunk.range && reusable(span, chunk))
+            .count();
+        let suffix = old[prefix..]
+            .iter()
+            .rev()
+            .zip(chunks[prefix..].iter().rev())
+            .take_while(|(span, chunk)| reusable(span, chunk))
+            .count();
+        self.building.extend_from_slice(&old[..prefix]);
+        let at: Counts = old[..prefix].iter().map(|s| s.counts).sum();
+        let middle = &old[prefix..old.len() - suffix];
+        let mut moved = self.moved(&mut whole, at, middle);
+
+        let mut read = Parts::default();
+        // About one instruction per statement: the first build must not grow by doubling, as
+        // its vector is the one later builds edit.
+        let statements = chunks[prefix..chunks.len() - suffix].iter();
+        read.instructions
+            .reserve_exact(statements.map(|c| c.statements.len()).sum());
+        let mut covered = prefix.checked_sub(1).map_or(0, |i| chunks[i].range.end);
+        // The old spans at the end that turn out to be read after all.
+        let mut dropped = Counts::default();
+        let mut reused_from = chunks.len();
+        for (i, chunk) in chunks.iter().enumerate().skip(prefix) {
             let span = chunk.range.clone();
+            if let Some(old_end) = (i + suffix).checked_sub(chunks.len()) {
+                if covered <= span.start {
+                    reused_from = i;
+                    break;
+                }
+                dropped = dropped + old[old.len() - suffix + old_end].counts;
+            }
             if covered > span.start {
                 // The previous span's reading ran into this one: read on from there.
                 let first = covered;
@@ -80,35 +137,76 @@ impl ModelCache {
                 if let Some(last) = self.building.last_mut() {
                     last.keep = false;
                 }
-                continue;
-            }
-            if let Some(mut kept) = self.take(text, &span) {
-                let (from, to) = (kept.span.start, span.start);
-                self.building.push(Built {
-                    span: span.clone(),
-                    instructions: kept.instructions.len(),
-                    comments: kept.comments.len(),
-                    recovered: kept.recovered.len(),
+            } else if let Some(mut found) = take(&mut moved, &self.text, text, &span) {
+                found.parts.move_offsets(found.range.start, span.start);
+                self.building.push(Span {
+                    range: span.clone(),
+                    counts: found.parts.counts(),
                     keep: true,
                 });
-                // The spans before an edit stay where they were: nothing to move there.
-                if from != to {
-                    let moved = |r: &mut Range<usize>| *r = r.start - from + to..r.end - from + to;
-                    kept.instructions
-                        .iter_mut()
-                        .for_each(|i| i.move_offsets(from, to));
-                    kept.comments.iter_mut().for_each(moved);
-                    kept.recovered.iter_mut().for_each(moved);
-                }
-                read.instructions.append(&mut kept.instructions);
-                read.segments.comments.append(&mut kept.comments);
-                read.segments.recovered.append(&mut kept.recovered);
+                read.append(found.parts);
                 covered = span.end;
             } else {
                 covered = self.read_span(text, chunk, span, &mut read);
             }
         }
-        read
+        let mut next = at + read.counts();
+        whole.replace(at, dropped, read);
+        for (span, chunk) in old[old.len() - (chunks.len() - reused_from)..]
+            .iter()
+            .zip(&chunks[reused_from..])
+        {
+            whole.move_range(next, span.counts, span.range.start, chunk.range.start);
+            next = next + span.counts;
+            self.building.push(Span {
+                range: chunk.range.clone(),
+                ..span.clone()
+            });
+        }
+        Read {
+            segments: Segments {
+                lines: Vec::new(),
+                comments: whole.comments,
+                recovered: whole.recovered,
+            },
+            instructions: whole.instructions,
+        }
+    }
+
+    /// Takes the spans of the last build in `middle` (which starts at `at`) out of `whole`,
+    /// by their text, for the spans of this build that moved.
+    fn moved(&self, whole: &mut Parts, at: Counts, middle: &[Span]) -> FxHashMap<u64, Vec<Moved>> {
+        let all: Counts = middle.iter().map(|s| s.counts).sum();
+        let mut instructions = whole
+            .instructions
+            .drain(at.instructions..at.instructions + all.instructions);
+        let mut comments = whole
+            .comments
+            .drain(at.comments..at.comments + all.comments);
+        let mut recovered = whole
+            .recovered
+            .drain(at.recovered..at.recovered + all.recovered);
+        let mut moved: FxHashMap<u64, Vec<Moved>> = FxHashMap::default();
+        for span in middle {
+            let parts = Parts {
+                instructions: instructions
+                    .by_ref()
+                    .take(span.counts.instructions)
+                    .collect(),
+                comments: comments.by_ref().take(span.counts.comments).collect(),
+                recovered: recovered.by_ref().take(span.counts.recovered).collect(),
+            };
+            if span.keep {
+                moved
+                    .entry(hash(&self.text[span.range.clone()]))
+                    .or_default()
+                    .push(Moved {
+                        range: span.range.clone(),
+                        parts,
+                    });
+            }
+        }
+        moved
     }
 
     fn read_span(
@@ -116,16 +214,18 @@ impl ModelCache {
         text: &str,
         chunk: &Chunk,
         span: Range<usize>,
-        read: &mut Read,
+        read: &mut Parts,
     ) -> usize {
         self.spans_read += 1;
         let mut segments = Segments::default();
         let covered = segment_range(text, chunk, span.clone(), &mut segments);
-        self.building.push(Built {
-            span: span.clone(),
-            instructions: segments.lines.len(),
-            comments: segments.comments.len(),
-            recovered: segments.recovered.len(),
+        self.building.push(Span {
+            range: span.clone(),
+            counts: Counts {
+                instructions: segments.lines.len(),
+                comments: segments.comments.len(),
+                recovered: segments.recovered.len(),
+            },
             keep: covered <= span.end,
         });
         for line in segments.lines {
@@ -135,45 +235,33 @@ impl ModelCache {
             }
             read.instructions.push(instr);
         }
-        read.segments.comments.extend(segments.comments);
-        read.segments.recovered.extend(segments.recovered);
+        read.comments.extend(segments.comments);
+        read.recovered.extend(segments.recovered);
         covered
     }
 
-    /// A kept span with this text, if any.
-    fn take(&mut self, text: &str, span: &Range<usize>) -> Option<Kept> {
-        let candidates = self.kept.get_mut(&hash(&text[span.clone()]))?;
-        let i = candidates
-            .iter()
-            .position(|k| self.text.get(k.span.clone()) == Some(&text[span.clone()]))?;
-        Some(candidates.swap_remove(i))
-    }
-
-    /// Ends a build: keeps the spans of the model just built (its instructions, comments and
-    /// recovered regions, in the order [`ModelCache::read`] made them) for the next one.
+    /// Ends a build: keeps the model just built (its instructions, comments and recovered
+    /// regions, as [`ModelCache::read`] gave them) for the next one to edit.
     pub(crate) fn keep(
         &mut self,
         text: &str,
-        mut instructions: Vec<Instruction>,
-        mut comments: Vec<Range<usize>>,
-        mut recovered: Vec<Range<usize>>,
+        instructions: Vec<Instruction>,
+        comments: Vec<Range<usize>>,
+        recovered: Vec<Range<usize>>,
     ) {
-        self.kept.clear();
-        self.instructions = instructions.len();
-        for built in std::mem::take(&mut self.building).into_iter().rev() {
-            let kept = Kept {
-                span: built.span,
-                instructions: tail(&mut instructions, built.instructions),
-                comments: tail(&mut comments, built.comments),
-                recovered: tail(&mut recovered, built.recovered),
+        let spans = std::mem::take(&mut self.building);
+        // A build without spans (see `forget`) has nothing the next one can place.
+        self.last = if spans.is_empty() {
+            Last::default()
+        } else {
+            let parts = Parts {
+                instructions,
+                comments,
+                recovered,
             };
-            if built.keep {
-                self.kept
-                    .entry(hash(&text[kept.span.clone()]))
-                    .or_default()
-                    .push(kept);
-            }
-        }
+            debug_assert_eq!(parts.counts(), spans.iter().map(|s| s.counts).sum());
+            Last { spans, parts }
+        };
         self.text.clear();
         self.text.push_str(text);
         self.scripts.finish();
@@ -195,13 +283,180 @@ impl ModelCache {
     }
 }
 
+impl Parts {
+    fn counts(&self) -> Counts {
+        Counts {
+            instructions: self.instructions.len(),
+            comments: self.comments.len(),
+            recovered: self.recovered.len(),
+        }
+    }
+
+    fn append(&mut self, mut other: Parts) {
+        self.instructions.append(&mut other.instructions);
+        self.comments.append(&mut other.comments);
+        self.recovered.append(&mut other.recovered);
+    }
+
+    /// Puts `with` in place of the `len` of each part at `at`.
+    fn replace(&mut self, at: Counts, len: Counts, with: Parts) {
+        splice(
+            &mut self.instructions,
+            at.instructions,
+            len.instructions,
+            with.instructions,
+        );
+        splice(&mut self.comments, at.comments, len.comments, with.comments);
+        splice(
+            &mut self.recovered,
+            at.recovered,
+            len.recovered,
+            with.recovered,
+        );
+    }
+
+    fn move_offsets(&mut self, from: usize, to: usize) {
+        self.move_range(Counts::default(), self.counts(), from, to);
+    }
+
+    /// Moves the `len` of each part at `at`, whose text moved from `from` to `to`.
+    fn move_range(&mut self, at: Counts, len: Counts, from: usize, to: usize) {
+        if from == to {
+            return;
+        }
+        let moved = |r: &mut Range<usize>| *r = r.start - from + to..r.end - from + to;
+        self.instructions[at.instructions..at.instructions + len.instructions]
+            .iter_mut()
+            .for_each(|i| i.move_offsets(from, to));
+        self.comments[at.comments..at.comments + len.comments]
+            .iter_mut()
+            .for_each(moved);
+        self.recovered[at.recovered..at.recovered + len.recovered]
+            .iter_mut()
+            .for_each(moved);
+    }
+}
+
+/// Puts `with` in place of `all[at..at + len]`, growing `all` by what it needs and a little
+/// room: a splice that grows by itself doubles the vector.
+fn splice<T>(all: &mut Vec<T>, at: usize, len: usize, with: Vec<T>) {
+    if all.is_empty() {
+        *all = with;
+        return;
+    }
+    let grows = with.len().saturating_sub(len);
+    if all.capacity() - all.len() < grows {
+        all.reserve_exact(grows + 64);
+    }
+    all.splice(at..at + len, with);
+}
+
+impl Add for Counts {
+    type Output = Counts;
+
+    fn add(self, other: Counts) -> Counts {
+        Counts {
+            instructions: self.instructions + other.instructions,
+            comments: self.comments + other.comments,
+            recovered: self.recovered + other.recovered,
+        }
+    }
+}
+
+impl Sum for Counts {
+    fn sum<I: Iterator<Item = Counts>>(iter: I) -> Counts {
+        iter.fold(Counts::default(), Add::add)
+    }
+}
+
+/// A moved span of the last build with this text, if any.
+fn take(
+    moved: &mut FxHashMap<u64, Vec<Moved>>,
+    old_text: &str,
+    text: &str,
+    span: &Range<usize>,
+) -> Option<Moved> {
+    let candidates = moved.get_mut(&hash(&text[span.clone()]))?;
+    let i = candidates
+        .iter()
+        .position(|m| old_text.get(m.range.clone()) == Some(&text[span.clone()]))?;
+    Some(candidates.swap_remove(i))
+}
+
 fn hash(text: &str) -> u64 {
     let mut h = FxHasher::default();
     text.hash(&mut h);
     h.finish()
 }
 
-/// The last `n` of `all`, split off in one copy: spans are kept from the back.
-fn tail<T>(all: &mut Vec<T>, n: usize) -> Vec<T> {
-    all.split_off(all.len() - n)
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Model;
+    use crate::SourceFile;
+
+    /// Builds the model of `file` with `cache` and gives it back: the instructions' ranges and
+    /// the address of their vector.
+    fn build(file: &SourceFile, cache: &mut ModelCache) -> (Vec<Range<usize>>, *const Instruction) {
+        let text = file.text();
+        let model = Model::build_cached(&text, file.trees(), cache);
+        let out = (
+            model.instructions.iter().map(|i| i.range()).collect(),
+            model.instructions.as_ptr(),
+        );
+        model.keep(cache);
+        out
+    }
+
+    fn fresh(file: &SourceFile) -> Vec<Range<usize>> {
+        let text = file.text();
+        let model = Model::build(&text, file.trees());
+        model.instructions.iter().map(|i| i.range()).collect()
+    }
+
+    const THREE: &str = "FROM a AS one\nRUN make\n# built\nFROM b AS two\nRUN echo two\nFROM c\nCOPY --from=one / /\n";
+
+    #[test]
+    fn an_edit_in_the_middle_edits_the_last_model_in_place() {
+        let mut file = SourceFile::new(THREE);
+        let mut cache = ModelCache::default();
+        let (_, before) = build(&file, &mut cache);
+        let at = THREE.find("two\n").unwrap();
+        file.edit(at..at, "t");
+        let (ranges, after) = build(&file, &mut cache);
+        assert_eq!(cache.spans_read(), 1);
+        assert_eq!(ranges, fresh(&file));
+        assert_eq!(
+            before, after,
+            "the instructions were copied to a new vector"
+        );
+    }
+
+    #[test]
+    fn stages_that_swapped_places_are_reused_by_their_text() {
+        let mut cache = ModelCache::default();
+        build(&SourceFile::new(THREE), &mut cache);
+        let (one, two) = (THREE.find("FROM b").unwrap(), THREE.find("FROM c").unwrap());
+        let swapped = [&THREE[one..two], &THREE[..one], &THREE[two..]].concat();
+        // Cut afresh: an edit over two chunks would merge them.
+        let file = SourceFile::new(&swapped);
+        let (ranges, _) = build(&file, &mut cache);
+        assert_eq!(cache.spans_read(), 0);
+        assert_eq!(ranges, fresh(&file));
+    }
+
+    #[test]
+    fn an_edit_that_runs_a_span_into_the_last_one_reads_that_one_again() {
+        let mut file = SourceFile::new(THREE);
+        let mut cache = ModelCache::default();
+        build(&file, &mut cache);
+        // A continuation at the end of the middle stage takes in the last stage's FROM line.
+        let at = THREE.find("RUN echo two").unwrap() + "RUN echo two".len();
+        file.edit(at..at, " \\");
+        let (ranges, _) = build(&file, &mut cache);
+        assert_eq!(ranges, fresh(&file));
+        file.edit(at..at + 2, "");
+        let (ranges, _) = build(&file, &mut cache);
+        assert_eq!(ranges, fresh(&file));
+    }
 }
