@@ -79,7 +79,7 @@ impl SourceFile {
     }
 
     pub fn text(&self) -> String {
-        self.rope.to_string()
+        text_of(&self.rope)
     }
 
     pub fn len_bytes(&self) -> usize {
@@ -398,6 +398,14 @@ fn parse_range(parser: &mut Parser, rope: &Rope, range: Range<usize>, old: Optio
     parser
         .parse_with_options(&mut read, old, None)
         .expect("a parser with a language and no cancellation always returns a tree")
+}
+
+/// A rope's text in a string of exactly its size: `to_string` grows it by doubling, which can
+/// leave nearly twice the text allocated while a large file is analysed.
+pub fn text_of(rope: &Rope) -> String {
+    let mut text = String::with_capacity(rope.len_bytes());
+    rope.chunks().for_each(|chunk| text.push_str(chunk));
+    text
 }
 
 #[cfg(test)]

@@ -324,7 +324,7 @@ fn write_text(out: &mut impl Write, report: &Report) -> std::io::Result<()> {
             s.base_amount
                 .notes
                 .first()
-                .map(String::as_str)
+                .map(|note| &**note)
                 .unwrap_or("")
         )?;
         for ie in e

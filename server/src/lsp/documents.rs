@@ -9,6 +9,7 @@ use dockerlean_core::position::Encoding;
 use dockerlean_core::size::context::Listing;
 use dockerlean_core::size::estimate::ImageEstimate;
 use dockerlean_core::size::registry_sizes::RegistrySizes;
+use dockerlean_core::source::text_of;
 use dockerlean_core::syntax::Trees;
 use dockerlean_core::{Analyzer, Environment, Finding, Model, SourceFile};
 use ropey::Rope;
@@ -169,7 +170,7 @@ impl OpenDocument {
                 .unwrap_or_default()
         };
         let findings: Arc<[Finding]> = analyzer
-            .analyze_text(&snapshot.rope.to_string(), &snapshot.trees, &environment)
+            .analyze_text(&text_of(&snapshot.rope), &snapshot.trees, &environment)
             .findings
             .into();
         let mut doc = self.lock();
@@ -196,7 +197,7 @@ impl OpenDocument {
     /// Runs `f` on the model of a version's text and trees, reusing what the analyses kept (see
     /// [`Analyzer::with_model`]). Not to be called with the document locked (lock order).
     pub fn with_model<T>(&self, snapshot: &Snapshot, f: impl FnOnce(&Model) -> T) -> T {
-        let text = snapshot.rope.to_string();
+        let text = text_of(&snapshot.rope);
         self.analyzer
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())

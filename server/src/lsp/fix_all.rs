@@ -3,6 +3,7 @@
 
 use dockerlean_core::config::Config;
 use dockerlean_core::fix_all::{fix_all, line_edits, FixAll};
+use dockerlean_core::source::text_of;
 use ropey::Rope;
 use tower_lsp_server::ls_types::{CodeAction, CodeActionKind, Uri};
 
@@ -53,7 +54,7 @@ const TITLE: &str = "Fix all dockerlean findings";
 
 /// None when there is nothing to fix or the builder rejects the file.
 pub fn action(rope: &Rope, uri: &Uri, config: &Config, session: &Session) -> Option<CodeAction> {
-    let text = rope.to_string();
+    let text = text_of(rope);
     let FixAll::Fixed {
         text: fixed,
         applied,

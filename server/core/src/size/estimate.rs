@@ -4,6 +4,7 @@
 //! it holds). Everything else is `Unknown`, never guessed.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::model::stage::{dependencies, stage_ref};
 use crate::model::{Base, Command, Instruction, Kind, Model};
@@ -50,12 +51,13 @@ pub struct Amount {
     pub bytes: Option<u64>,
     pub confidence: Confidence,
     pub incomplete: bool,
-    /// Where the number comes from, or why there is none.
-    pub notes: Vec<String>,
+    /// Where the number comes from, or why there is none. Shared: a stage's sums list the
+    /// notes of all its instructions, and a stage built on another those of that one too.
+    pub notes: Vec<Arc<str>>,
 }
 
 impl Amount {
-    pub fn unknown(note: impl Into<String>) -> Amount {
+    pub fn unknown(note: impl Into<Arc<str>>) -> Amount {
         Amount {
             bytes: None,
             confidence: Confidence::Unknown,
@@ -64,7 +66,7 @@ impl Amount {
         }
     }
 
-    fn known(bytes: u64, confidence: Confidence, note: impl Into<String>) -> Amount {
+    fn known(bytes: u64, confidence: Confidence, note: impl Into<Arc<str>>) -> Amount {
         Amount {
             bytes: Some(bytes),
             confidence,
@@ -669,10 +671,9 @@ fn apt_install(cmd: &Command, set: &mut Option<BaseSet>) -> Result<(Amount, AptI
     );
     if !resolution.unknown.is_empty() {
         amount.incomplete = true;
-        amount.notes.push(format!(
-            "not in Debian bookworm: {}",
-            resolution.unknown.join(", ")
-        ));
+        amount
+            .notes
+            .push(format!("not in Debian bookworm: {}", resolution.unknown.join(", ")).into());
     }
     let detail = AptInstall {
         command: cmd.range.clone(),
@@ -759,7 +760,7 @@ fn stage_path_amount(source: usize, value: &str, path: &str, from: &mut Sources)
             ));
         }
         return Amount {
-            notes: vec![format!("the whole of stage `{value}`, as estimated there")],
+            notes: vec![format!("the whole of stage `{value}`, as estimated there").into()],
             ..total.clone()
         };
     }
@@ -792,7 +793,8 @@ fn stage_path_amount(source: usize, value: &str, path: &str, from: &mut Sources)
                 } else {
                     "; other instructions may have written there too"
                 }
-            )],
+            )
+            .into()],
         },
     }
 }
@@ -809,6 +811,9 @@ mod tests {
         estimate(&model, context, &RegistrySizes::default())
     }
 
+    fn notes(amount: &Amount) -> Vec<&str> {
+        amount.notes.iter().map(|n| &**n).collect()
+    }
     #[test]
     fn apt_installs_are_estimated_against_the_base() {
         let e = estimate_str(
@@ -946,7 +951,7 @@ mod tests {
         assert_eq!(base.bytes, Some(1_080_000_000));
         assert_eq!(base.confidence, Confidence::Approximate);
         assert_eq!(
-            base.notes,
+            notes(base),
             ["python:3.9 on disk estimated as 2.7 × its 400 MB download (linux/amd64, registry docker.io, fetched 2026-11-28)"]
         );
         // A size says nothing about the packages inside: apt stays unknown, as without it.
@@ -1001,7 +1006,7 @@ mod tests {
             (total.bytes, total.confidence, total.incomplete)
         );
         assert_eq!(
-            copy.notes,
+            notes(copy),
             ["the whole of stage `build`, as estimated there"]
         );
         assert_eq!(e.final_image().unwrap().total.bytes, total.bytes);
@@ -1019,7 +1024,7 @@ mod tests {
         assert!(!copy.incomplete);
         assert_eq!(copy.display(), "1.0 kB");
         assert_eq!(
-            copy.notes,
+            notes(&copy),
             ["1 file of the build context at `/app/app.py` in stage `build`"]
         );
     }
@@ -1047,7 +1052,7 @@ mod tests {
         ));
         assert_eq!(copy.bytes, None);
         assert_eq!(
-            copy.notes,
+            notes(&copy),
             ["`/install` in stage `build` is not from the build context: no size data"]
         );
         let ignored = last_copy(&format!(
@@ -1069,7 +1074,7 @@ mod tests {
         let copy = last_copy("FROM scratch\nCOPY --from=ghcr.io/astral-sh/uv:latest /uv /bin/uv\n");
         assert_eq!(copy.bytes, None);
         assert_eq!(
-            copy.notes,
+            notes(&copy),
             ["copies from the image `ghcr.io/astral-sh/uv:latest`: no size data for its files"]
         );
         // A stage defined after the copy is not one it can copy from: the name is an image's.
@@ -1120,7 +1125,7 @@ mod tests {
         );
         let files = &e.stages[0].total;
         assert!(files.bytes.unwrap() > 1000, "{files:?}");
-        assert_eq!(e.stages[1].total.notes, ["not estimated"]);
+        assert_eq!(notes(&e.stages[1].total), ["not estimated"]);
         assert_eq!(e.final_image().unwrap().total.bytes, files.bytes);
     }
 }
