@@ -125,11 +125,10 @@ where
             }
         }
         self.requests_first = !self.requests_first;
-        if self.requests_first {
-            self.take_request(cx) || self.take_answer(cx)
-        } else {
-            self.take_answer(cx) || self.take_request(cx)
+        if self.requests_first && self.take_request(cx) {
+            return true;
         }
+        self.take_answer(cx) || (!self.requests_first && self.take_request(cx))
     }
 
     fn take_answer(&mut self, cx: &mut Context<'_>) -> bool {
@@ -267,3 +266,6 @@ impl<O: AsyncWrite + Unpin> Output<O> {
         Poll::Ready(())
     }
 }
+
+#[cfg(test)]
+mod tests;
