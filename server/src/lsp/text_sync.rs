@@ -88,9 +88,10 @@ impl<S: Service<Request>> Service<Request> for InOrderTextSync<S> {
     }
 }
 
-/// Malformed params are left for the inner service, which logs and drops them.
+/// Malformed params are left for the inner service, which logs and drops them. Read from the
+/// request's params in place: a clone of them (a `didOpen`'s whole text) would only be dropped.
 fn params<P: DeserializeOwned>(request: &Request) -> Option<P> {
-    serde_json::from_value(request.params()?.clone()).ok()
+    P::deserialize(request.params()?).ok()
 }
 
 /// The server's log is its stderr; stdout carries the protocol.
