@@ -23,10 +23,11 @@ mod stdio;
 mod surroundings;
 mod test_hooks;
 mod text_sync;
+mod transport;
 
 use std::sync::Arc;
 
-use tower_lsp_server::{LspService, Server};
+use tower_lsp_server::LspService;
 
 use self::docs_link::DocsLinks;
 use self::server::Backend;
@@ -47,9 +48,7 @@ pub fn run_stdio() -> std::io::Result<u8> {
         let builder = LspService::build(|client| Backend::new(client, session.clone()));
         let (service, socket) = test_hooks::register(builder).finish();
         let service = InOrderTextSync::new(service, session.clone());
-        Server::new(framing::screened(stdio::input()), stdio::output(), socket)
-            .serve(service)
-            .await;
+        transport::serve(stdio::input(), stdio::output(), socket, service).await;
     });
     // The input reader may still be blocked reading stdin, which a client need not close
     // after `exit`: do not wait for it.

@@ -1,9 +1,8 @@
 //! Applies text synchronisation notifications (and settings changes) in the order they arrive.
 //!
-//! tower-lsp-server hands every message's future to `buffer_unordered`, so handlers run
-//! concurrently and nothing promises that `didChange` handlers start in arrival order. The
-//! transport does call `Service::call` once per message, in order, from its read loop (`call`
-//! takes `&mut self`), so this layer applies `didOpen` / `didChange` / `didClose` to the
+//! The transport (transport.rs) runs several messages' futures at once, so nothing promises
+//! that `didChange` handlers start in arrival order. It does call `Service::call` once per
+//! message, in order, from its read loop (`call` takes `&mut self`), so this layer applies `didOpen` / `didChange` / `didClose` to the
 //! documents right there, synchronously, and only then passes the message on; the handlers
 //! behind it just schedule analysis of the version they were told about.
 
@@ -89,9 +88,10 @@ impl<S: Service<Request>> Service<Request> for InOrderTextSync<S> {
     }
 }
 
-/// Malformed params are left for the inner service, which logs and drops them.
+/// Malformed params are left for the inner service, which logs and drops them. Read from the
+/// request's params in place: a clone of them (a `didOpen`'s whole text) would only be dropped.
 fn params<P: DeserializeOwned>(request: &Request) -> Option<P> {
-    serde_json::from_value(request.params()?.clone()).ok()
+    P::deserialize(request.params()?).ok()
 }
 
 /// The server's log is its stderr; stdout carries the protocol.
