@@ -16,6 +16,8 @@ use rustc_hash::{FxHashMap, FxHasher};
 
 use crate::model::instruction::{Instruction, Kind};
 use crate::model::script_cache::ScriptCache;
+use crate::model::shell::{self, Script};
+use crate::syntax::logical::physical_line;
 use crate::syntax::segment::{segment_range, Segments};
 use crate::syntax::{Chunk, Trees};
 
@@ -34,6 +36,9 @@ pub struct ModelCache {
     /// The spans of the build in progress, in order.
     building: Vec<Span>,
     spans_read: usize,
+    /// How many RUN scripts the last build read with bash; `None` when it did not read by
+    /// spans (then `scripts` did).
+    scripts_read: Option<usize>,
 }
 
 #[derive(Default)]
@@ -72,6 +77,29 @@ struct Moved {
     parts: Parts,
 }
 
+/// The last build's spans between the unchanged start and end, for this build to place.
+#[derive(Default)]
+struct Between {
+    /// Emptied as they are placed.
+    slots: Vec<Option<Moved>>,
+    /// The slots by the hash of their text.
+    by_text: FxHashMap<u64, Vec<usize>>,
+}
+
+/// Where the scripts of the RUN instructions a build reads come from before bash: the same
+/// text read earlier in this build (identical RUNs), or an instruction of the last build's
+/// spans that this one reads again (an edit inside a span re-reads it, most of its RUNs
+/// unchanged). Nothing is copied to be kept: the model is what the next build looks in.
+#[derive(Default)]
+struct Scripts {
+    /// This build's instructions, by the hash of their script's text (see [`script_key`]).
+    read: FxHashMap<u64, Vec<usize>>,
+    /// The instructions in [`Between`] (slot, index), by the same hash; made when first asked.
+    between: Option<FxHashMap<u64, Vec<(usize, usize)>>>,
+    /// Read with bash.
+    bash: usize,
+}
+
 /// A read or reused file, in order: what [`crate::model::Model`] is built from.
 pub(crate) struct Read {
     pub segments: Segments,
@@ -107,8 +135,8 @@ impl ModelCache {
             .count();
         self.building.extend_from_slice(&old[..prefix]);
         let at: Counts = old[..prefix].iter().map(|s| s.counts).sum();
-        let middle = &old[prefix..old.len() - suffix];
-        let mut moved = self.moved(&mut whole, at, middle);
+        let mut between = self.between(&mut whole, at, &old[prefix..old.len() - suffix]);
+        let mut scripts = Scripts::default();
 
         let mut read = Parts::default();
         // About one instruction per statement: the first build must not grow by doubling, as
@@ -132,12 +160,13 @@ impl ModelCache {
             if covered > span.start {
                 // The previous span's reading ran into this one: read on from there.
                 let first = covered;
-                covered = self.read_span(text, chunk, first..span.end.max(first), &mut read);
+                let range = first..span.end.max(first);
+                covered = self.read_span(text, chunk, range, &mut read, &mut scripts, &between);
                 // It did not start at its own start: not a reading of that span to keep.
                 if let Some(last) = self.building.last_mut() {
                     last.keep = false;
                 }
-            } else if let Some(mut found) = take(&mut moved, &self.text, text, &span) {
+            } else if let Some(mut found) = between.take(&self.text, text, &span) {
                 found.parts.move_offsets(found.range.start, span.start);
                 self.building.push(Span {
                     range: span.clone(),
@@ -147,9 +176,10 @@ impl ModelCache {
                 read.append(found.parts);
                 covered = span.end;
             } else {
-                covered = self.read_span(text, chunk, span, &mut read);
+                covered = self.read_span(text, chunk, span, &mut read, &mut scripts, &between);
             }
         }
+        self.scripts_read = Some(scripts.bash);
         let mut next = at + read.counts();
         whole.replace(at, dropped, read);
         for (span, chunk) in old[old.len() - (chunks.len() - reused_from)..]
@@ -174,8 +204,8 @@ impl ModelCache {
     }
 
     /// Takes the spans of the last build in `middle` (which starts at `at`) out of `whole`,
-    /// by their text, for the spans of this build that moved.
-    fn moved(&self, whole: &mut Parts, at: Counts, middle: &[Span]) -> FxHashMap<u64, Vec<Moved>> {
+    /// for the spans of this build that moved or are read again.
+    fn between(&self, whole: &mut Parts, at: Counts, middle: &[Span]) -> Between {
         let all: Counts = middle.iter().map(|s| s.counts).sum();
         let mut instructions = whole
             .instructions
@@ -186,7 +216,7 @@ impl ModelCache {
         let mut recovered = whole
             .recovered
             .drain(at.recovered..at.recovered + all.recovered);
-        let mut moved: FxHashMap<u64, Vec<Moved>> = FxHashMap::default();
+        let mut between = Between::default();
         for span in middle {
             let parts = Parts {
                 instructions: instructions
@@ -197,16 +227,18 @@ impl ModelCache {
                 recovered: recovered.by_ref().take(span.counts.recovered).collect(),
             };
             if span.keep {
-                moved
+                between
+                    .by_text
                     .entry(hash(&self.text[span.range.clone()]))
                     .or_default()
-                    .push(Moved {
-                        range: span.range.clone(),
-                        parts,
-                    });
+                    .push(between.slots.len());
             }
+            between.slots.push(Some(Moved {
+                range: span.range.clone(),
+                parts,
+            }));
         }
-        moved
+        between
     }
 
     fn read_span(
@@ -215,6 +247,8 @@ impl ModelCache {
         chunk: &Chunk,
         span: Range<usize>,
         read: &mut Parts,
+        scripts: &mut Scripts,
+        between: &Between,
     ) -> usize {
         self.spans_read += 1;
         let mut segments = Segments::default();
@@ -231,7 +265,8 @@ impl ModelCache {
         for line in segments.lines {
             let mut instr = Instruction::parse(text, line, ESCAPE);
             if instr.kind == Kind::Run {
-                instr.script = Some(self.scripts.script(text, &instr, ESCAPE));
+                let script = scripts.script(text, &instr, read, &self.text, between);
+                instr.script = Some(script);
             }
             read.instructions.push(instr);
         }
@@ -263,24 +298,106 @@ impl ModelCache {
             Last { spans, parts }
         };
         self.text.clear();
+        // Not by doubling: a file that grew by a character would keep twice its text.
+        self.text.reserve_exact(text.len() + text.len() / 64);
         self.text.push_str(text);
         self.scripts.finish();
     }
 
-    /// A build that read the whole file without spans (another escape character).
+    /// A build that read the whole file without spans (another escape character), with
+    /// [`ModelCache::scripts`].
     pub(crate) fn forget(&mut self) {
         self.building.clear();
         self.spans_read = 1;
+        self.scripts_read = None;
     }
 
     pub(crate) fn scripts_read(&self) -> usize {
-        self.scripts.last_read()
+        self.scripts_read
+            .unwrap_or_else(|| self.scripts.last_read())
     }
 
     /// How many spans the last build read; the others were reused.
     pub fn spans_read(&self) -> usize {
         self.spans_read
     }
+}
+
+impl Between {
+    /// A span of the last build with this text, if any.
+    fn take(&mut self, old_text: &str, text: &str, span: &Range<usize>) -> Option<Moved> {
+        let slots = self.by_text.get(&hash(&text[span.clone()]))?;
+        slots.iter().find_map(|&slot| {
+            let same = self.slots[slot]
+                .as_ref()
+                .is_some_and(|m| old_text.get(m.range.clone()) == Some(&text[span.clone()]));
+            same.then(|| self.slots[slot].take()).flatten()
+        })
+    }
+}
+
+impl Scripts {
+    /// The script of `instr`, a RUN this build reads.
+    fn script(
+        &mut self,
+        text: &str,
+        instr: &Instruction,
+        read: &Parts,
+        old_text: &str,
+        between: &Between,
+    ) -> Script {
+        let (start, key) = script_key(text, instr);
+        let hashed = hash(key);
+        let earlier = self.read.get(&hashed).into_iter().flatten();
+        let found = earlier
+            .map(|&i| (text, &read.instructions[i]))
+            .chain(
+                self.between
+                    .get_or_insert_with(|| index_between(old_text, between))
+                    .get(&hashed)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|&(slot, i)| {
+                        let moved = between.slots[slot].as_ref()?;
+                        Some((old_text, &moved.parts.instructions[i]))
+                    }),
+            )
+            .find_map(|(in_text, other)| {
+                let (from, other_key) = script_key(in_text, other);
+                let script = other.script.as_ref()?;
+                (other_key == key).then(|| script.clone().moved(from, start))
+            });
+        self.read
+            .entry(hashed)
+            .or_default()
+            .push(read.instructions.len());
+        found.unwrap_or_else(|| {
+            self.bash += 1;
+            shell::run_script(text, instr)
+        })
+    }
+}
+
+/// The RUN instructions of `between` by the hash of their script's text.
+fn index_between(old_text: &str, between: &Between) -> FxHashMap<u64, Vec<(usize, usize)>> {
+    let mut index: FxHashMap<u64, Vec<(usize, usize)>> = FxHashMap::default();
+    for (slot, moved) in between.slots.iter().enumerate() {
+        let Some(moved) = moved else { continue };
+        for (i, instr) in moved.parts.instructions.iter().enumerate() {
+            if instr.script.is_some() {
+                let (_, key) = script_key(old_text, instr);
+                index.entry(hash(key)).or_default().push((slot, i));
+            }
+        }
+    }
+    index
+}
+
+/// What a RUN's script depends on: its text from the start of its first line (the
+/// indentation a fix copies is part of it), with where that starts.
+fn script_key<'t>(text: &'t str, instr: &Instruction) -> (usize, &'t str) {
+    let start = physical_line(text, instr.line.range.start).start;
+    (start, &text[start..instr.line.range.end])
 }
 
 impl Parts {
@@ -367,20 +484,6 @@ impl Sum for Counts {
     fn sum<I: Iterator<Item = Counts>>(iter: I) -> Counts {
         iter.fold(Counts::default(), Add::add)
     }
-}
-
-/// A moved span of the last build with this text, if any.
-fn take(
-    moved: &mut FxHashMap<u64, Vec<Moved>>,
-    old_text: &str,
-    text: &str,
-    span: &Range<usize>,
-) -> Option<Moved> {
-    let candidates = moved.get_mut(&hash(&text[span.clone()]))?;
-    let i = candidates
-        .iter()
-        .position(|m| old_text.get(m.range.clone()) == Some(&text[span.clone()]))?;
-    Some(candidates.swap_remove(i))
 }
 
 fn hash(text: &str) -> u64 {
