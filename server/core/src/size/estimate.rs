@@ -6,6 +6,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use rustc_hash::FxHashSet;
+
 use crate::model::stage::{dependencies, stage_ref};
 use crate::model::{Base, Command, Instruction, Kind, Model};
 use crate::rules::commands::{apt_operation, is_apt, removes, APT_VALUE_OPTIONS};
@@ -416,6 +418,7 @@ fn estimate_stages(
     }
     let table = base_images::table();
     let mut instructions = Vec::new();
+    let mut notes = Notes::default();
     let mut stages: Vec<StageEstimate> = Vec::new();
     // Per stage: the Debian packages installed at its end (None: not a Debian-like stage).
     let mut installed: Vec<Option<BaseSet>> = Vec::new();
@@ -472,6 +475,7 @@ fn estimate_stages(
                 }
                 _ => continue,
             };
+            let amount = notes.share(amount);
             layers.add(amount.clone());
             instructions.push(InstructionEstimate { index, amount, apt });
         }
@@ -492,6 +496,25 @@ fn estimate_stages(
     ImageEstimate {
         instructions,
         stages,
+    }
+}
+
+/// Notes by their text: many instructions have the same ones (`1 file from the build context`,
+/// `` `pip`: no size data ``), and the estimate of a document is kept while it is shown.
+#[derive(Default)]
+struct Notes(FxHashSet<Arc<str>>);
+
+impl Notes {
+    fn share(&mut self, mut amount: Amount) -> Amount {
+        for note in &mut amount.notes {
+            match self.0.get(&**note) {
+                Some(same) => *note = same.clone(),
+                None => {
+                    self.0.insert(note.clone());
+                }
+            }
+        }
+        amount
     }
 }
 
