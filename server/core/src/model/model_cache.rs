@@ -2,8 +2,8 @@
 //! it changed. The spans are the chunks [`crate::SourceFile`] parses apart (stage-sized);
 //! a span whose text is unchanged (wherever it moved) gets its instructions back, moved to
 //! their new offsets, without segmenting, splitting words or reading scripts again. A span
-//! that changed is read as usual, its RUN scripts still looked up by their text
-//! ([`ScriptCache`]). The model is exactly what a fresh build gives: chunks start where the
+//! that changed is read as usual, its RUN scripts looked up by their text among the
+//! instructions it replaces (see `Scripts`). The model is exactly what a fresh build gives: chunks start where the
 //! builder's line rules start an instruction and nothing before reads into them, and a span
 //! whose reading runs past its end all the same (an unterminated heredoc, say) is read
 //! together with the next one and not kept.

@@ -1,6 +1,8 @@
 //! RUN scripts kept from one analysis of a document to the next, so that an edit re-reads with
 //! bash only the RUN instructions whose text it changed. Reading a script is the costliest part
-//! of building a model; everything else is linear scanning.
+//! of building a model; everything else is linear scanning. Only files with another escape
+//! character need it: they are read whole each time, while [`crate::model::ModelCache`] reads
+//! backslash files by spans and finds the scripts of a span it re-reads in the last model.
 //!
 //! A script depends on nothing but its instruction's text (from the start of its first line,
 //! so the indentation a fix copies is included) and the escape character: that pair is the key,
