@@ -51,7 +51,7 @@ impl Analyzer {
         trees: &crate::syntax::Trees,
         environment: &Environment,
     ) -> Analysis {
-        let model = Model::build_cached(text, trees, &mut self.model);
+        let mut model = Model::build_cached(text, trees, &mut self.model);
         if self.environment.as_ref() != Some(environment) {
             self.stages.clear();
             self.environment = Some(environment.clone());
@@ -69,7 +69,8 @@ impl Analyzer {
         } else {
             let needed = needed_stages(&model, &reused);
             self.reanalysed = reused.iter().filter(|r| r.is_none()).count();
-            let focused = crate::raw_findings(&model.focus(&needed), environment);
+            let focused =
+                model.with_focus(&needed, |focused| crate::raw_findings(focused, environment));
             let mut findings = Vec::new();
             for f in focused {
                 match stage_at(&spans, f.range.start) {

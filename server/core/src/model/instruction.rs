@@ -7,7 +7,7 @@ use crate::syntax::json;
 use crate::syntax::logical::LogicalLine;
 use crate::syntax::words::{self, Split, Word};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Kind {
     From,
     Run,
@@ -27,6 +27,7 @@ pub enum Kind {
     Healthcheck,
     Onbuild,
     Maintainer,
+    #[default]
     Unknown,
 }
 
@@ -81,7 +82,8 @@ pub struct Flag {
     pub range: Range<usize>,
 }
 
-#[derive(Clone, Debug)]
+/// The default is an empty `Unknown`: what stands in for an instruction lent out for a moment.
+#[derive(Clone, Debug, Default)]
 pub struct Instruction {
     pub kind: Kind,
     pub line: LogicalLine,

@@ -88,34 +88,52 @@ impl<'a> Model<'a> {
         }
     }
 
-    /// The same file with only the bodies of the `needed` stages (every FROM and everything
-    /// before the first stays, so stages keep their indices and names). Which stages reach the
-    /// final image is taken from this model: the dropped bodies may be what decides it.
-    pub(crate) fn focus(&self, needed: &[bool]) -> Model<'a> {
+    /// Runs `f` on the same file with only the bodies of the `needed` stages (every FROM and
+    /// everything before the first stays, so stages keep their indices and names). Which stages
+    /// reach the final image is taken from this model: the dropped bodies may be what decides
+    /// it. The instructions are lent to that model and taken back, not copied: copying them
+    /// cost more than running the rules on them.
+    pub(crate) fn with_focus<T>(&mut self, needed: &[bool], f: impl FnOnce(&Model) -> T) -> T {
         let first = self
             .stages
             .first()
             .map_or(self.instructions.len(), |s| s.from);
-        let mut instructions: Vec<Instruction> = self.instructions[..first].to_vec();
+        let mut picked: Vec<usize> = (0..first).collect();
         for stage in &self.stages {
-            instructions.push(self.instructions[stage.from].clone());
+            picked.push(stage.from);
             if needed[stage.index] {
-                instructions.extend_from_slice(&self.instructions[stage.body.clone()]);
+                picked.extend(stage.body.clone());
             }
         }
+        let stage_of: Vec<Option<usize>> =
+            picked.iter().map(|&i| self.instructions[i].stage).collect();
+        let mut instructions: Vec<Instruction> = picked
+            .iter()
+            .map(|&i| std::mem::take(&mut self.instructions[i]))
+            .collect();
         let mut stages = stage::build_stages(&mut instructions);
         for (focused, whole) in stages.iter_mut().zip(&self.stages) {
             focused.reaches_final = whole.reaches_final;
             focused.ships_layers = whole.ships_layers;
         }
-        Model {
+        let mut focused = Model {
             text: self.text,
             directives: self.directives.clone(),
             instructions,
             stages,
-            comments: self.comments.clone(),
-            recovered: self.recovered.clone(),
+            comments: std::mem::take(&mut self.comments),
+            recovered: std::mem::take(&mut self.recovered),
+        };
+        let out = f(&focused);
+        for ((&i, instr), stage) in picked.iter().zip(&mut focused.instructions).zip(stage_of) {
+            self.instructions[i] = Instruction {
+                stage,
+                ..std::mem::take(instr)
+            };
         }
+        self.comments = focused.comments;
+        self.recovered = focused.recovered;
+        out
     }
 
     pub fn stage_of(&self, instr: &Instruction) -> Option<&Stage> {

@@ -6,7 +6,7 @@
 use std::ops::Range;
 
 /// One instruction as the builder sees it, in byte offsets of the source.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LogicalLine {
     /// From the keyword to the end of the last line (heredoc terminators included), without the
     /// final line break.
