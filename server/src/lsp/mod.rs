@@ -33,6 +33,7 @@ use self::docs_link::DocsLinks;
 use self::server::Backend;
 use self::session::Session;
 use self::text_sync::InOrderTextSync;
+use self::transport::Transport;
 
 /// Serves LSP on stdin/stdout until the client sends `exit` or closes stdin, and returns the
 /// process exit status: 0 after a `shutdown` request, 1 without one, as the protocol asks.
@@ -48,7 +49,7 @@ pub fn run_stdio() -> std::io::Result<u8> {
         let builder = LspService::build(|client| Backend::new(client, session.clone()));
         let (service, socket) = test_hooks::register(builder).finish();
         let service = InOrderTextSync::new(service, session.clone());
-        transport::serve(stdio::input(), stdio::output(), socket, service).await;
+        Transport::serve(stdio::input(), stdio::output(), socket, service).await;
     });
     // The input reader may still be blocked reading stdin, which a client need not close
     // after `exit`: do not wait for it.

@@ -42,38 +42,8 @@ const MAX_QUEUED: usize = 100;
 /// An output buffer grown past this for one message is released once it is written.
 const KEEP_OUTPUT: usize = 64 << 10;
 
-/// Serves `service` over `input` and `output` until `exit` or the end of the input.
-pub async fn serve<I, O, L, S>(input: I, output: O, socket: L, service: S)
-where
-    I: AsyncRead + Unpin,
-    O: AsyncWrite + Unpin,
-    L: Loopback,
-    <L::ResponseSink as Sink<Response>>::Error: Display,
-    S: Service<Request, Response = Option<Response>>,
-    S::Error: Display,
-{
-    let (client_requests, client_responses) = socket.split();
-    let mut transport = Transport::<I, O, L, S> {
-        input: FrameReader::new(input),
-        reading: true,
-        service,
-        queued: VecDeque::new(),
-        running: FuturesUnordered::new(),
-        client_requests: Some(client_requests),
-        client_responses,
-        requests_first: false,
-        output: Output {
-            writer: output,
-            buf: Vec::new(),
-            at: 0,
-            busy: false,
-            failed: false,
-        },
-    };
-    std::future::poll_fn(|cx| transport.poll(cx)).await
-}
-
-struct Transport<I, O, L: Loopback, S: Service<Request>> {
+/// One session: what is read, called, running and being written.
+pub struct Transport<I, O, L: Loopback, S: Service<Request>> {
     input: FrameReader<I>,
     /// Cleared after `exit` or at the end of the input.
     reading: bool,
@@ -98,6 +68,29 @@ where
     S: Service<Request, Response = Option<Response>>,
     S::Error: Display,
 {
+    /// Serves `service` over `input` and `output` until `exit` or the end of the input.
+    pub async fn serve(input: I, output: O, socket: L, service: S) {
+        let (client_requests, client_responses) = socket.split();
+        let mut transport = Self {
+            input: FrameReader::new(input),
+            reading: true,
+            service,
+            queued: VecDeque::new(),
+            running: FuturesUnordered::new(),
+            client_requests: Some(client_requests),
+            client_responses,
+            requests_first: false,
+            output: Output {
+                writer: output,
+                buf: Vec::new(),
+                at: 0,
+                busy: false,
+                failed: false,
+            },
+        };
+        std::future::poll_fn(|cx| transport.poll(cx)).await
+    }
+
     fn poll(&mut self, cx: &mut Context<'_>) -> Poll<()> {
         loop {
             let mut progressed = false;

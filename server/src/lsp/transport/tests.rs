@@ -97,7 +97,7 @@ fn session() -> (Peer, impl Future<Output = ()>) {
         from_server: FrameReader::new(from_server),
         out: Vec::new(),
     };
-    let server = super::serve(server_input, server_output, socket, service);
+    let server = super::Transport::serve(server_input, server_output, socket, service);
     (peer, server)
 }
 
