@@ -2,9 +2,10 @@
 //!
 //! The transport (transport.rs) runs several messages' futures at once, so nothing promises
 //! that `didChange` handlers start in arrival order. It does call `Service::call` once per
-//! message, in order, from its read loop (`call` takes `&mut self`), so this layer applies `didOpen` / `didChange` / `didClose` to the
-//! documents right there, synchronously, and only then passes the message on; the handlers
-//! behind it just schedule analysis of the version they were told about.
+//! message, in order, from its read loop (`call` takes `&mut self`), so this layer applies
+//! `didOpen` / `didChange` / `didClose` to the documents right there, synchronously, and only
+//! then passes the message on; the handlers behind it just schedule analysis of the version
+//! they were told about.
 
 use std::sync::Arc;
 use std::task::{Context, Poll};

@@ -15,9 +15,8 @@ use std::ops::{Add, Range};
 use rustc_hash::{FxHashMap, FxHasher};
 
 use crate::model::instruction::{Instruction, Kind};
-use crate::model::script_cache::ScriptCache;
+use crate::model::script_cache::{script_key, ScriptCache};
 use crate::model::shell::{self, Script};
-use crate::syntax::logical::physical_line;
 use crate::syntax::segment::{segment_range, Segments};
 use crate::syntax::{Chunk, Trees};
 
@@ -391,13 +390,6 @@ fn index_between(old_text: &str, between: &Between) -> FxHashMap<u64, Vec<(usize
         }
     }
     index
-}
-
-/// What a RUN's script depends on: its text from the start of its first line (the
-/// indentation a fix copies is part of it), with where that starts.
-fn script_key<'t>(text: &'t str, instr: &Instruction) -> (usize, &'t str) {
-    let start = physical_line(text, instr.line.range.start).start;
-    (start, &text[start..instr.line.range.end])
 }
 
 impl Parts {

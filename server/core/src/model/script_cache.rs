@@ -28,8 +28,8 @@ type Key = (u8, Box<str>);
 
 impl ScriptCache {
     pub(crate) fn script(&mut self, text: &str, instr: &Instruction, escape: u8) -> Script {
-        let start = physical_line(text, instr.line.range.start).start;
-        let key = (escape, Box::from(&text[start..instr.line.range.end]));
+        let (start, text_key) = script_key(text, instr);
+        let key = (escape, Box::from(text_key));
         if let Some(script) = self.current.get(&key) {
             return script.clone().moved(0, start);
         }
@@ -55,4 +55,11 @@ impl ScriptCache {
     pub fn last_read(&self) -> usize {
         self.read
     }
+}
+
+/// What a RUN's script depends on besides the escape character: its text from the start of its
+/// first line (the indentation a fix copies is part of it), with where that starts.
+pub(crate) fn script_key<'t>(text: &'t str, instr: &Instruction) -> (usize, &'t str) {
+    let start = physical_line(text, instr.line.range.start).start;
+    (start, &text[start..instr.line.range.end])
 }
