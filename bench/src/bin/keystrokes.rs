@@ -1,10 +1,13 @@
 //! Types what the end-to-end driver types into the middle of a generated file, the way the
 //! language server handles it (edit, incremental reparse, incremental analysis), and prints
 //! the time per keystroke.
-//! A steady loop to run under `perf record`: `keystrokes SIZE [COUNT]`, SIZE one of the
-//! benchmark sizes (small, medium, large, huge).
+//! A steady loop to run under `perf record`: `keystrokes SIZE [COUNT [PAUSE_US]]`, SIZE one of
+//! the benchmark sizes (small, medium, large, huge). With a pause between keystrokes (5000 is a
+//! fast typist) the CPU's caches cool down as they do between an editor's keystrokes: the same
+//! work then takes about twice as long as in a tight loop, which is what the end-to-end driver
+//! sees on an idle machine.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use dockerlean_core::{Analyzer, SourceFile};
 
@@ -29,7 +32,11 @@ fn main() {
         .collect();
     let mut times = Vec::with_capacity(count);
     let mut typed = 0;
+    let pause = Duration::from_micros(args.next().and_then(|n| n.parse().ok()).unwrap_or(0));
     for i in 0..count {
+        if !pause.is_zero() {
+            std::thread::sleep(pause);
+        }
         let start = Instant::now();
         if i % session.len() == 0 && i > 0 {
             file.edit(at..at + typed, "");

@@ -4,7 +4,7 @@ use std::ops::Range;
 
 use crate::model::shell::Script;
 use crate::syntax::json;
-use crate::syntax::logical::LogicalLine;
+use crate::syntax::logical::{physical_line, LogicalLine};
 use crate::syntax::words::{self, Split, Word};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -139,6 +139,14 @@ impl Instruction {
             stage: None,
             script: None,
         }
+    }
+
+    /// What the instruction (and its script) is read from besides the escape character: its
+    /// text from the start of its first line (the indentation a fix copies is part of it), with
+    /// where that starts. Two instructions with the same key read the same, but for offsets.
+    pub(crate) fn key<'t>(text: &'t str, line: &LogicalLine) -> (usize, &'t str) {
+        let start = physical_line(text, line.range.start).start;
+        (start, &text[start..line.range.end])
     }
 
     /// Moves the instruction from `from` to `to`: its text is the same there (see

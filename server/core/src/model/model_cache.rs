@@ -2,8 +2,9 @@
 //! it changed. The spans are the chunks [`crate::SourceFile`] parses apart (stage-sized);
 //! a span whose text is unchanged (wherever it moved) gets its instructions back, moved to
 //! their new offsets, without segmenting, splitting words or reading scripts again. A span
-//! that changed is read as usual, its RUN scripts looked up by their text among the
-//! instructions it replaces (see `Scripts`). The model is exactly what a fresh build gives: chunks start where the
+//! that changed is segmented again, but each of its instructions whose text did not change is
+//! taken from the instructions it replaces (see [`Between::take_instruction`]): only the
+//! edited ones are parsed and their scripts read. The model is exactly what a fresh build gives: chunks start where the
 //! builder's line rules start an instruction and nothing before reads into them, and a span
 //! whose reading runs past its end all the same (an unterminated heredoc, say) is read
 //! together with the next one and not kept.
@@ -15,7 +16,7 @@ use std::ops::{Add, Range};
 use rustc_hash::{FxHashMap, FxHasher};
 
 use crate::model::instruction::{Instruction, Kind};
-use crate::model::script_cache::{script_key, ScriptCache};
+use crate::model::script_cache::ScriptCache;
 use crate::model::shell::{self, Script};
 use crate::syntax::segment::{segment_range, Segments};
 use crate::syntax::{Chunk, Trees};
@@ -35,6 +36,8 @@ pub struct ModelCache {
     /// The spans of the build in progress, in order.
     building: Vec<Span>,
     spans_read: usize,
+    /// How many instructions the spans read parsed; the others were taken from the last build.
+    instructions_parsed: usize,
     /// How many RUN scripts the last build read with bash; `None` when it did not read by
     /// spans (then `scripts` did).
     scripts_read: Option<usize>,
@@ -74,6 +77,8 @@ struct Counts {
 struct Moved {
     range: Range<usize>,
     parts: Parts,
+    /// None of its instructions was taken by a span read again: it can be placed whole.
+    whole: bool,
 }
 
 /// The last build's spans between the unchanged start and end, for this build to place.
@@ -83,18 +88,18 @@ struct Between {
     slots: Vec<Option<Moved>>,
     /// The slots by the hash of their text.
     by_text: FxHashMap<u64, Vec<usize>>,
+    /// The instructions in the slots (slot, index) by the hash of their key
+    /// ([`Instruction::key`]), less those taken; made when a span is first read again.
+    instructions: Option<FxHashMap<u64, Vec<(usize, usize)>>>,
 }
 
-/// Where the scripts of the RUN instructions a build reads come from before bash: the same
-/// text read earlier in this build (identical RUNs), or an instruction of the last build's
-/// spans that this one reads again (an edit inside a span re-reads it, most of its RUNs
-/// unchanged). Nothing is copied to be kept: the model is what the next build looks in.
+/// Where the script of a RUN a build parses comes from before bash: a RUN of the same text read
+/// earlier in this build. (An unchanged RUN of a span read again comes with its script from
+/// [`Between`].) Nothing is copied to be kept: the model is what the next build looks in.
 #[derive(Default)]
 struct Scripts {
-    /// This build's instructions, by the hash of their script's text (see [`script_key`]).
+    /// This build's RUN instructions by the hash of their key ([`Instruction::key`]).
     read: FxHashMap<u64, Vec<usize>>,
-    /// The instructions in [`Between`] (slot, index), by the same hash; made when first asked.
-    between: Option<FxHashMap<u64, Vec<(usize, usize)>>>,
     /// Read with bash.
     bash: usize,
 }
@@ -113,6 +118,7 @@ impl ModelCache {
     pub(crate) fn read(&mut self, text: &str, trees: &Trees) -> Read {
         self.building.clear();
         self.spans_read = 0;
+        self.instructions_parsed = 0;
         let Last {
             spans: old,
             parts: mut whole,
@@ -160,7 +166,7 @@ impl ModelCache {
                 // The previous span's reading ran into this one: read on from there.
                 let first = covered;
                 let range = first..span.end.max(first);
-                covered = self.read_span(text, chunk, range, &mut read, &mut scripts, &between);
+                covered = self.read_span(text, chunk, range, &mut read, &mut scripts, &mut between);
                 // It did not start at its own start: not a reading of that span to keep.
                 if let Some(last) = self.building.last_mut() {
                     last.keep = false;
@@ -175,7 +181,7 @@ impl ModelCache {
                 read.append(found.parts);
                 covered = span.end;
             } else {
-                covered = self.read_span(text, chunk, span, &mut read, &mut scripts, &between);
+                covered = self.read_span(text, chunk, span, &mut read, &mut scripts, &mut between);
             }
         }
         self.scripts_read = Some(scripts.bash);
@@ -235,6 +241,7 @@ impl ModelCache {
             between.slots.push(Some(Moved {
                 range: span.range.clone(),
                 parts,
+                whole: true,
             }));
         }
         between
@@ -247,7 +254,7 @@ impl ModelCache {
         span: Range<usize>,
         read: &mut Parts,
         scripts: &mut Scripts,
-        between: &Between,
+        between: &mut Between,
     ) -> usize {
         self.spans_read += 1;
         let mut segments = Segments::default();
@@ -262,10 +269,22 @@ impl ModelCache {
             keep: covered <= span.end,
         });
         for line in segments.lines {
-            let mut instr = Instruction::parse(text, line, ESCAPE);
-            if instr.kind == Kind::Run {
-                let script = scripts.script(text, &instr, read, &self.text, between);
-                instr.script = Some(script);
+            let (start, key) = Instruction::key(text, &line);
+            let hashed = hash(key);
+            let instr = between
+                .take_instruction(&self.text, hashed, key, start)
+                .unwrap_or_else(|| {
+                    self.instructions_parsed += 1;
+                    let mut instr = Instruction::parse(text, line, ESCAPE);
+                    if instr.kind == Kind::Run {
+                        let script = scripts.script(text, (hashed, key, start), &instr, read);
+                        instr.script = Some(script);
+                    }
+                    instr
+                });
+            if instr.script.is_some() {
+                let at = read.instructions.len();
+                scripts.read.entry(hashed).or_default().push(at);
             }
             read.instructions.push(instr);
         }
@@ -320,6 +339,12 @@ impl ModelCache {
     pub fn spans_read(&self) -> usize {
         self.spans_read
     }
+
+    /// How many instructions of the spans it read the last build parsed; the others were
+    /// taken from the build before.
+    pub fn instructions_parsed(&self) -> usize {
+        self.instructions_parsed
+    }
 }
 
 impl Between {
@@ -327,49 +352,59 @@ impl Between {
     fn take(&mut self, old_text: &str, text: &str, span: &Range<usize>) -> Option<Moved> {
         let slots = self.by_text.get(&hash(&text[span.clone()]))?;
         slots.iter().find_map(|&slot| {
-            let same = self.slots[slot]
-                .as_ref()
-                .is_some_and(|m| old_text.get(m.range.clone()) == Some(&text[span.clone()]));
+            let same = self.slots[slot].as_ref().is_some_and(|m| {
+                m.whole && old_text.get(m.range.clone()) == Some(&text[span.clone()])
+            });
             same.then(|| self.slots[slot].take()).flatten()
         })
+    }
+
+    /// An instruction of the last build's spans whose key ([`Instruction::key`]) is `key`
+    /// (`hashed` its hash), moved to `start`, where `key` now starts.
+    fn take_instruction(
+        &mut self,
+        old_text: &str,
+        hashed: u64,
+        key: &str,
+        start: usize,
+    ) -> Option<Instruction> {
+        let slots = &mut self.slots;
+        let index = self
+            .instructions
+            .get_or_insert_with(|| index_instructions(old_text, slots));
+        let candidates = index.get_mut(&hashed)?;
+        let found = candidates.iter().position(|&(slot, i)| {
+            slots[slot]
+                .as_ref()
+                .is_some_and(|m| Instruction::key(old_text, &m.parts.instructions[i].line).1 == key)
+        })?;
+        let (slot, i) = candidates.swap_remove(found);
+        let moved = slots[slot].as_mut()?;
+        moved.whole = false;
+        let mut instr = std::mem::take(&mut moved.parts.instructions[i]);
+        let (from, _) = Instruction::key(old_text, &instr.line);
+        instr.move_offsets(from, start);
+        Some(instr)
     }
 }
 
 impl Scripts {
-    /// The script of `instr`, a RUN this build reads.
+    /// The script of `instr`, a RUN this build parsed, whose key ([`Instruction::key`]) is
+    /// `key`, starting at `start` (`hashed` its hash): that of an identical RUN read earlier in
+    /// this build, or read now.
     fn script(
         &mut self,
         text: &str,
+        (hashed, key, start): (u64, &str, usize),
         instr: &Instruction,
         read: &Parts,
-        old_text: &str,
-        between: &Between,
     ) -> Script {
-        let (start, key) = script_key(text, instr);
-        let hashed = hash(key);
         let earlier = self.read.get(&hashed).into_iter().flatten();
-        let found = earlier
-            .map(|&i| (text, &read.instructions[i]))
-            .chain(
-                self.between
-                    .get_or_insert_with(|| index_between(old_text, between))
-                    .get(&hashed)
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|&(slot, i)| {
-                        let moved = between.slots[slot].as_ref()?;
-                        Some((old_text, &moved.parts.instructions[i]))
-                    }),
-            )
-            .find_map(|(in_text, other)| {
-                let (from, other_key) = script_key(in_text, other);
-                let script = other.script.as_ref()?;
-                (other_key == key).then(|| script.clone().moved(from, start))
-            });
-        self.read
-            .entry(hashed)
-            .or_default()
-            .push(read.instructions.len());
+        let found = earlier.map(|&i| &read.instructions[i]).find_map(|other| {
+            let (from, other_key) = Instruction::key(text, &other.line);
+            let script = other.script.as_ref()?;
+            (other_key == key).then(|| script.clone().moved(from, start))
+        });
         found.unwrap_or_else(|| {
             self.bash += 1;
             shell::run_script(text, instr)
@@ -377,16 +412,17 @@ impl Scripts {
     }
 }
 
-/// The RUN instructions of `between` by the hash of their script's text.
-fn index_between(old_text: &str, between: &Between) -> FxHashMap<u64, Vec<(usize, usize)>> {
+/// The instructions of `slots` by the hash of their key.
+fn index_instructions(
+    old_text: &str,
+    slots: &[Option<Moved>],
+) -> FxHashMap<u64, Vec<(usize, usize)>> {
     let mut index: FxHashMap<u64, Vec<(usize, usize)>> = FxHashMap::default();
-    for (slot, moved) in between.slots.iter().enumerate() {
+    for (slot, moved) in slots.iter().enumerate() {
         let Some(moved) = moved else { continue };
         for (i, instr) in moved.parts.instructions.iter().enumerate() {
-            if instr.script.is_some() {
-                let (_, key) = script_key(old_text, instr);
-                index.entry(hash(key)).or_default().push((slot, i));
-            }
+            let (_, key) = Instruction::key(old_text, &instr.line);
+            index.entry(hash(key)).or_default().push((slot, i));
         }
     }
     index
@@ -538,6 +574,55 @@ mod tests {
         let (ranges, _) = build(&file, &mut cache);
         assert_eq!(cache.spans_read(), 0);
         assert_eq!(ranges, fresh(&file));
+    }
+
+    fn same_as_fresh(file: &SourceFile, cache: &mut ModelCache) {
+        let text = file.text();
+        let model = Model::build_cached(&text, file.trees(), cache);
+        let cached = format!("{:?}\n{:?}", model.instructions, model.stages);
+        model.keep(cache);
+        let fresh = Model::build(&text, file.trees());
+        assert_eq!(
+            cached,
+            format!("{:?}\n{:?}", fresh.instructions, fresh.stages)
+        );
+    }
+
+    #[test]
+    fn a_span_read_again_parses_only_the_instructions_whose_text_changed() {
+        let text = "FROM a AS one\nRUN make\nFROM b AS two\nENV A=1\n  RUN echo two \\\n    && ls\nCOPY . .\nRUN make\nFROM c\n";
+        let mut file = SourceFile::new(text);
+        let mut cache = ModelCache::default();
+        build(&file, &mut cache);
+        let at = text.find("&& ls").unwrap();
+        file.edit(at..at, "x");
+        same_as_fresh(&file, &mut cache);
+        assert_eq!(cache.spans_read(), 1);
+        assert_eq!((cache.instructions_parsed(), cache.scripts_read()), (1, 1));
+        // A new line that repeats one of the stage's: parsed, its script copied.
+        let at = text.find("COPY").unwrap() + 1;
+        file.edit(at..at, "RUN make\n");
+        same_as_fresh(&file, &mut cache);
+        assert_eq!((cache.instructions_parsed(), cache.scripts_read()), (1, 0));
+    }
+
+    #[test]
+    fn a_span_that_lent_an_instruction_to_another_is_read_again_not_placed_whole() {
+        let mut cache = ModelCache::default();
+        build(&SourceFile::new(THREE), &mut cache);
+        // The first stage now has the second's RUN, and the last stage changed: the second
+        // stage moved but is unchanged, and the first took its `RUN echo two`.
+        let (one, two) = (THREE.find("FROM b").unwrap(), THREE.find("FROM c").unwrap());
+        let edited = [
+            &THREE[..one],
+            "RUN echo two\n",
+            &THREE[one..two],
+            &THREE[two..].replace("/ /", "/a /a"),
+        ]
+        .concat();
+        let file = SourceFile::new(&edited);
+        same_as_fresh(&file, &mut cache);
+        assert_eq!(cache.spans_read(), 3);
     }
 
     #[test]

@@ -4,15 +4,14 @@
 //! character need it: they are read whole each time, while [`crate::model::ModelCache`] reads
 //! backslash files by spans and finds the scripts of a span it re-reads in the last model.
 //!
-//! A script depends on nothing but its instruction's text (from the start of its first line,
-//! so the indentation a fix copies is included) and the escape character: that pair is the key,
-//! and the script is stored with offsets relative to the start of that text.
+//! A script depends on nothing but its instruction's text ([`Instruction::key`]) and the
+//! escape character: that pair is the key, and the script is stored with offsets relative to
+//! the start of that text.
 
 use std::collections::HashMap;
 
 use crate::model::instruction::Instruction;
 use crate::model::shell::{self, Script};
-use crate::syntax::logical::physical_line;
 
 #[derive(Default)]
 pub struct ScriptCache {
@@ -28,7 +27,7 @@ type Key = (u8, Box<str>);
 
 impl ScriptCache {
     pub(crate) fn script(&mut self, text: &str, instr: &Instruction, escape: u8) -> Script {
-        let (start, text_key) = script_key(text, instr);
+        let (start, text_key) = Instruction::key(text, &instr.line);
         let key = (escape, Box::from(text_key));
         if let Some(script) = self.current.get(&key) {
             return script.clone().moved(0, start);
@@ -55,11 +54,4 @@ impl ScriptCache {
     pub fn last_read(&self) -> usize {
         self.read
     }
-}
-
-/// What a RUN's script depends on besides the escape character: its text from the start of its
-/// first line (the indentation a fix copies is part of it), with where that starts.
-pub(crate) fn script_key<'t>(text: &'t str, instr: &Instruction) -> (usize, &'t str) {
-    let start = physical_line(text, instr.line.range.start).start;
-    (start, &text[start..instr.line.range.end])
 }
