@@ -18,10 +18,11 @@
 //! tens of microseconds, but a file that is one big chunk (an escape character other than the
 //! backslash) would be parsed whole on every keystroke.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
-use ropey::Rope;
-use tree_sitter::{InputEdit, Node, Parser, Point, Tree};
+use ropey::{Rope, RopeSlice};
+use tree_sitter::{InputEdit, Parser, Point, Tree};
 
 use crate::syntax::directives::Directives;
 use crate::syntax::logical::{reads_past, stage_starts, starts_with_from};
@@ -126,7 +127,7 @@ impl SourceFile {
     fn cut(&mut self, i: usize) -> usize {
         let range = self.trees.chunks[i].range.clone();
         let starts = if self.escape == b'\\' {
-            stage_starts(&self.rope.byte_slice(range.clone()).to_string())
+            stage_starts(&slice_text(self.rope.byte_slice(range.clone())))
         } else {
             Vec::new()
         };
@@ -246,7 +247,7 @@ impl SourceFile {
         // elsewhere.
         if self.state[0].stale {
             let head = self.rope.byte_slice(self.trees.chunks[0].range.clone());
-            if Directives::parse(&head.to_string()).escape != self.escape {
+            if Directives::parse(&slice_text(head)).escape != self.escape {
                 self.cut_all();
                 return;
             }
@@ -277,15 +278,7 @@ impl SourceFile {
             let range = self.trees.chunks[i].range.clone();
             let old = state.tree.take();
             let tree = parse_range(&mut self.parser, &self.rope, range.clone(), old.as_ref());
-            // The text is read only where the query asks, from the rope: copying each parsed
-            // chunk out was a copy of the whole text per keystroke in a one-chunk file.
-            let text = self.rope.byte_slice(range.clone());
-            let read = move |node: Node| {
-                text.byte_slice(node.byte_range())
-                    .chunks()
-                    .map(str::as_bytes)
-            };
-            self.trees.chunks[i].statements = statements(&tree, read);
+            self.trees.chunks[i].statements = statements(&tree);
             let ends = self.grammar_ends(range, &tree);
             let state = &mut self.state[i];
             state.stale = false;
@@ -356,7 +349,7 @@ impl SourceFile {
         let range = self.trees.chunks[i].range.clone();
         let line = self.rope.byte_to_line(range.start);
         let line_end = self.rope.line_to_byte(line + 1).min(range.end);
-        starts_with_from(&self.rope.byte_slice(range.start..line_end).to_string())
+        starts_with_from(&slice_text(self.rope.byte_slice(range.start..line_end)))
     }
 
     fn reads_into_next(&self, i: usize) -> bool {
@@ -364,7 +357,7 @@ impl SourceFile {
         // With the next chunk's first line, which a continuation or a heredoc would read.
         let next_line = self.rope.byte_to_line(range.end);
         let through = self.rope.line_to_byte(next_line + 1);
-        let text = self.rope.byte_slice(range.start..through).to_string();
+        let text = slice_text(self.rope.byte_slice(range.start..through));
         reads_past(&text, range.len())
     }
 
@@ -403,9 +396,20 @@ fn parse_range(parser: &mut Parser, rope: &Rope, range: Range<usize>, old: Optio
 /// A rope's text in a string of exactly its size: `to_string` grows it by doubling, which can
 /// leave nearly twice the text allocated while a large file is analysed.
 pub fn text_of(rope: &Rope) -> String {
-    let mut text = String::with_capacity(rope.len_bytes());
-    rope.chunks().for_each(|chunk| text.push_str(chunk));
+    copy_of(rope.slice(..))
+}
+
+fn copy_of(slice: RopeSlice) -> String {
+    let mut text = String::with_capacity(slice.len_bytes());
+    slice.chunks().for_each(|chunk| text.push_str(chunk));
     text
+}
+
+/// The text of a slice, borrowed when it lies in one chunk of the rope (a line, most stages).
+fn slice_text(slice: RopeSlice) -> Cow<str> {
+    slice
+        .as_str()
+        .map_or_else(|| Cow::Owned(copy_of(slice)), Cow::Borrowed)
 }
 
 #[cfg(test)]

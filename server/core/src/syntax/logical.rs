@@ -44,31 +44,61 @@ pub struct Heredoc {
 pub fn scan(text: &str, range: Range<usize>, escape: u8) -> (Vec<LogicalLine>, Vec<Range<usize>>) {
     let mut lines = Vec::new();
     let mut comments = Vec::new();
-    let mut pos = range.start;
-    while pos < range.end {
-        let line = physical_line(text, pos);
-        let content_start = skip_blanks(text, pos, line.end);
-        if content_start == line.end {
-            pos = line.next;
-        } else if text.as_bytes()[content_start] == b'#' {
-            comments.push(content_start..line.end);
-            pos = line.next;
-        } else {
-            let logical = scan_instruction(text, content_start, escape);
-            pos = physical_line(text, logical.range.end).next;
-            lines.push(logical);
+    for statement in statements(text, range, escape) {
+        match statement {
+            Statement::Instruction(line) => lines.push(line),
+            Statement::Comment(comment) => comments.push(comment),
         }
     }
     (lines, comments)
+}
+
+/// What [`statements`] reads.
+enum Statement {
+    Instruction(LogicalLine),
+    /// A top-level comment line, from its `#`, without its line break.
+    Comment(Range<usize>),
+}
+
+/// The statements of `range` of `text` (which starts at a line start), in order.
+fn statements(text: &str, range: Range<usize>, escape: u8) -> impl Iterator<Item = Statement> + '_ {
+    let mut pos = range.start;
+    std::iter::from_fn(move || {
+        while pos < range.end {
+            let line = physical_line(text, pos);
+            let content_start = skip_blanks(text, pos, line.end);
+            if content_start == line.end {
+                pos = line.next;
+            } else if text.as_bytes()[content_start] == b'#' {
+                pos = line.next;
+                return Some(Statement::Comment(content_start..line.end));
+            } else {
+                let logical = scan_instruction(text, content_start, escape);
+                pos = physical_line(text, logical.range.end).next;
+                return Some(Statement::Instruction(logical));
+            }
+        }
+        None
+    })
+}
+
+/// The instructions of `range` of `text` (which starts at a line start), in order.
+fn instructions(
+    text: &str,
+    range: Range<usize>,
+    escape: u8,
+) -> impl Iterator<Item = LogicalLine> + '_ {
+    statements(text, range, escape).filter_map(|s| match s {
+        Statement::Instruction(line) => Some(line),
+        Statement::Comment(_) => None,
+    })
 }
 
 /// The line starts in `text` (read with the backslash escape) where a FROM instruction starts,
 /// the start of the text excepted: what precedes such a line reads the same without what
 /// follows it, and the other way round, so the text can be cut there into chunks parsed apart.
 pub fn stage_starts(text: &str) -> Vec<usize> {
-    scan(text, 0..text.len(), b'\\')
-        .0
-        .iter()
+    instructions(text, 0..text.len(), b'\\')
         .filter(|l| text[l.keyword.clone()].eq_ignore_ascii_case("FROM"))
         .map(|l| physical_line(text, l.keyword.start).start)
         .filter(|&start| start > 0)
@@ -93,8 +123,7 @@ pub fn reads_past(text: &str, end: usize) -> bool {
     if end > 0 && text.as_bytes()[end - 1] != b'\n' {
         return true;
     }
-    scan(text, 0..end, b'\\')
-        .0
+    instructions(text, 0..end, b'\\')
         .last()
         .is_some_and(|l| physical_line(text, l.range.end).next > end)
 }

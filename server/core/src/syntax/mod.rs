@@ -54,7 +54,7 @@ pub fn parse(text: &str) -> Trees {
     Trees {
         chunks: vec![Chunk {
             range: 0..text.len(),
-            statements: statements(&tree, text.as_bytes()),
+            statements: statements(&tree),
         }],
     }
 }
