@@ -89,33 +89,32 @@ impl<'a> Model<'a> {
     }
 
     /// Runs `f` on the same file with only the bodies of the `needed` stages (every FROM and
-    /// everything before the first stays, so stages keep their indices and names). Which stages
-    /// reach the final image is taken from this model: the dropped bodies may be what decides
-    /// it. The instructions are lent to that model and taken back, not copied: copying them
-    /// cost more than running the rules on them.
+    /// everything before the first stays, so stages keep their indices, names and bases, and
+    /// instructions their stage). Which stages reach the final image is taken from this model:
+    /// the dropped bodies may be what decides it. The instructions are lent to that model and
+    /// taken back, not copied: copying them cost more than running the rules on them.
     pub(crate) fn with_focus<T>(&mut self, needed: &[bool], f: impl FnOnce(&Model) -> T) -> T {
         let first = self
             .stages
             .first()
             .map_or(self.instructions.len(), |s| s.from);
         let mut picked: Vec<usize> = (0..first).collect();
-        for stage in &self.stages {
-            picked.push(stage.from);
-            if needed[stage.index] {
-                picked.extend(stage.body.clone());
-            }
-        }
-        let stage_of: Vec<Option<usize>> =
-            picked.iter().map(|&i| self.instructions[i].stage).collect();
-        let mut instructions: Vec<Instruction> = picked
+        let stages = self
+            .stages
+            .iter()
+            .map(|stage| {
+                let from = picked.len();
+                picked.push(stage.from);
+                if needed[stage.index] {
+                    picked.extend(stage.body.clone());
+                }
+                stage.moved(from, needed[stage.index])
+            })
+            .collect();
+        let instructions = picked
             .iter()
             .map(|&i| std::mem::take(&mut self.instructions[i]))
             .collect();
-        let mut stages = stage::build_stages(&mut instructions);
-        for (focused, whole) in stages.iter_mut().zip(&self.stages) {
-            focused.reaches_final = whole.reaches_final;
-            focused.ships_layers = whole.ships_layers;
-        }
         let mut focused = Model {
             text: self.text,
             directives: self.directives.clone(),
@@ -125,11 +124,8 @@ impl<'a> Model<'a> {
             recovered: std::mem::take(&mut self.recovered),
         };
         let out = f(&focused);
-        for ((&i, instr), stage) in picked.iter().zip(&mut focused.instructions).zip(stage_of) {
-            self.instructions[i] = Instruction {
-                stage,
-                ..std::mem::take(instr)
-            };
+        for (&i, instr) in picked.iter().zip(&mut focused.instructions) {
+            self.instructions[i] = std::mem::take(instr);
         }
         self.comments = focused.comments;
         self.recovered = focused.recovered;
@@ -221,5 +217,30 @@ pub fn env_pairs(instr: &Instruction) -> Vec<(String, String)> {
                     .map(|(k, v)| (k.to_string(), v.to_string()))
             })
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_focused_model_has_the_stages_its_instructions_build() {
+        let text = "ARG V=1\nFROM a:$V AS one\nENV A=1\nWORKDIR /w\nRUN x\n\
+                    FROM one AS two\nARG B\nRUN y\nFROM scratch\nCOPY --from=two / /\nENV C=2\n";
+        let mut model = Model::build(text, &crate::syntax::parse(text));
+        for needed in [[true, false, true], [false, true, false], [false; 3]] {
+            let (focused, rebuilt) = model.with_focus(&needed, |focused| {
+                let mut instructions = focused.instructions.clone();
+                let mut rebuilt = stage::build_stages(&mut instructions);
+                for (r, f) in rebuilt.iter_mut().zip(&focused.stages) {
+                    (r.reaches_final, r.ships_layers) = (f.reaches_final, f.ships_layers);
+                }
+                let stages_of = |i: &[Instruction]| i.iter().map(|i| i.stage).collect::<Vec<_>>();
+                assert_eq!(stages_of(&focused.instructions), stages_of(&instructions));
+                (format!("{:?}", focused.stages), format!("{rebuilt:?}"))
+            });
+            assert_eq!(focused, rebuilt, "{needed:?}");
+        }
     }
 }

@@ -1,6 +1,6 @@
 //! Build stages: what each is built FROM, and which ones reach the final image.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use crate::model::instruction::{Instruction, Kind};
 use crate::syntax::words::Word;
@@ -37,6 +37,35 @@ pub struct Stage {
     pub declarations: Vec<usize>,
     /// Indices of its WORKDIR instructions, in order (for the same reason).
     pub workdirs: Vec<usize>,
+}
+
+impl Stage {
+    /// The stage in a model where its FROM is instruction `from`, followed by its body if
+    /// `with_body` (see [`crate::model::Model::with_focus`]).
+    pub(crate) fn moved(&self, from: usize, with_body: bool) -> Stage {
+        let at = |i: &usize| i - self.from + from;
+        let (body, declarations, workdirs) = if with_body {
+            (
+                at(&self.body.start)..at(&self.body.end),
+                self.declarations.iter().map(at).collect(),
+                self.workdirs.iter().map(at).collect(),
+            )
+        } else {
+            (from + 1..from + 1, Vec::new(), Vec::new())
+        };
+        Stage {
+            index: self.index,
+            name: self.name.clone(),
+            from,
+            body,
+            base: self.base.clone(),
+            image: self.image.clone(),
+            reaches_final: self.reaches_final,
+            ships_layers: self.ships_layers,
+            declarations,
+            workdirs,
+        }
+    }
 }
 
 /// Substitutes `$NAME`, `${NAME}`, `${NAME:-default}` and `${NAME-default}` from `lookup`;
@@ -89,9 +118,10 @@ pub fn expand(s: &str, lookup: impl Fn(&str) -> Option<String>) -> String {
 /// Builds the stages from the instruction list and marks every instruction with its stage.
 pub fn build_stages(instructions: &mut [Instruction]) -> Vec<Stage> {
     let mut global_args: Vec<(String, Option<String>)> = Vec::new();
-    let mut stages: Vec<Stage> = Vec::new();
+    let froms = instructions.iter().filter(|i| i.kind == Kind::From).count();
+    let mut stages: Vec<Stage> = Vec::with_capacity(froms);
     // The last stage of each name so far: `FROM <name>` reads the latest one before it.
-    let mut by_name: HashMap<String, usize> = HashMap::new();
+    let mut by_name: FxHashMap<String, usize> = FxHashMap::default();
     for i in 0..instructions.len() {
         let instr = &instructions[i];
         match instr.kind {
@@ -171,10 +201,12 @@ pub fn stage_ref(stages: &[Stage], before: usize, value: &str) -> Option<usize> 
     if let Ok(idx) = value.parse::<usize>() {
         return (idx < before).then_some(idx);
     }
-    let value = value.to_ascii_lowercase();
-    stages[..before.min(stages.len())]
-        .iter()
-        .rposition(|s| s.name.as_deref() == Some(value.as_str()))
+    // Names are kept lower-cased.
+    stages[..before.min(stages.len())].iter().rposition(|s| {
+        s.name
+            .as_deref()
+            .is_some_and(|n| n.eq_ignore_ascii_case(value))
+    })
 }
 
 fn mark_reachable(stages: &mut [Stage], instructions: &[Instruction]) {
@@ -209,20 +241,19 @@ pub fn dependencies(stages: &[Stage], instructions: &[Instruction], s: usize) ->
         let from_values = instr
             .flags_named("from")
             .filter(|_| matches!(instr.kind, Kind::Copy | Kind::Add))
-            .filter_map(|f| f.value.clone())
+            .filter_map(|f| f.value.as_deref())
             .chain(
                 instr
                     .flags_named("mount")
                     .filter_map(|f| mount_from(f.value.as_deref()?)),
             );
-        deps.extend(from_values.filter_map(|value| stage_ref(stages, s, &value)));
+        deps.extend(from_values.filter_map(|value| stage_ref(stages, s, value)));
     }
     deps
 }
 
-fn mount_from(spec: &str) -> Option<String> {
-    spec.split(',')
-        .find_map(|kv| kv.strip_prefix("from=").map(str::to_string))
+fn mount_from(spec: &str) -> Option<&str> {
+    spec.split(',').find_map(|kv| kv.strip_prefix("from="))
 }
 
 #[cfg(test)]
