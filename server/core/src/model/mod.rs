@@ -1,5 +1,6 @@
 //! The stage / instruction / shell model the rules read.
 
+mod bash;
 pub mod instruction;
 pub mod model_cache;
 pub mod mounts;

@@ -2,12 +2,12 @@
 //! the shell form across continuations, `&&`/`||`/`;`, pipes, subshells and `set -e` prefixes;
 //! the exec form; heredoc scripts; and `sh -c '…'` / `bash -c "…"` nested scripts.
 
-use std::cell::RefCell;
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use tree_sitter::{Language, Node, Parser, Tree};
+use tree_sitter::{Language, Node, Tree};
 
+use crate::model::bash;
 use crate::model::instruction::Instruction;
 use crate::syntax::json;
 use crate::syntax::logical::physical_line;
@@ -268,22 +268,10 @@ fn chain_tail(text: &str, tree: &Tree, base: usize, instr: &Instruction) -> Opti
     })
 }
 
-thread_local! {
-    static BASH: RefCell<Parser> = RefCell::new({
-        let mut p = Parser::new();
-        p.set_language(&tree_sitter_bash::LANGUAGE.into()).expect("the bundled bash grammar matches the tree-sitter ABI");
-        p
-    });
-}
-
-fn with_parser<T>(f: impl FnOnce(&mut Parser) -> T) -> T {
-    BASH.with(|p| f(&mut p.borrow_mut()))
-}
-
 /// Parses `source` (whose byte `i` is at `base + i` in the Dockerfile when `exact`) and adds its
 /// commands and assignments to `script`; returns its tree for callers that look further.
 fn parse_into(source: &str, base: usize, exact: bool, script: &mut Script) -> Option<Tree> {
-    let tree = with_parser(|p| p.parse(source, None))?;
+    let tree = bash::parse(source)?;
     let cx = Walk {
         source,
         base,
