@@ -169,13 +169,17 @@ impl SourceFile {
         self.merge(first, last);
         let base = self.trees.chunks[first].range.start;
         let start_position = self.point_in(base, start);
-        let old_end_position = self.point_in(base, old_end);
+        let old_end_position = if old_end == start {
+            start_position
+        } else {
+            self.point_in(base, old_end)
+        };
         let start_char = self.rope.byte_to_char(start);
         let old_end_char = self.rope.byte_to_char(old_end);
         self.rope.remove(start_char..old_end_char);
         self.rope.insert(start_char, new_text);
         let new_end = start + new_text.len();
-        let new_end_position = self.point_in(base, new_end);
+        let new_end_position = past(start_position, new_text);
         let chunk = &mut self.trees.chunks[first];
         chunk.range.end = chunk.range.end - old_end + new_end;
         let state = &mut self.state[first];
@@ -364,7 +368,13 @@ impl SourceFile {
     /// The largest character boundary at or before `byte`, clamped to the text.
     pub fn floor_char_boundary(&self, byte: usize) -> usize {
         let byte = byte.min(self.rope.len_bytes());
-        self.rope.char_to_byte(self.rope.byte_to_char(byte))
+        // The rope's chunks start at character boundaries.
+        let (chunk, chunk_start, _, _) = self.rope.chunk_at_byte(byte);
+        let mut at = byte - chunk_start;
+        while !chunk.is_char_boundary(at) {
+            at -= 1;
+        }
+        chunk_start + at
     }
 
     /// tree-sitter's point of `byte` in a chunk starting at `base`: rows split at `\n` only,
@@ -375,6 +385,17 @@ impl SourceFile {
         // break before it, until it is merged.
         let line_start = self.rope.line_to_byte(row).max(base);
         Point::new(row - base_row, byte - line_start)
+    }
+}
+
+/// tree-sitter's point after `text` written at `start`.
+fn past(start: Point, text: &str) -> Point {
+    match text.rfind('\n') {
+        Some(last) => Point::new(
+            start.row + text.bytes().filter(|&b| b == b'\n').count(),
+            text.len() - last - 1,
+        ),
+        None => Point::new(start.row, start.column + text.len()),
     }
 }
 
@@ -418,6 +439,23 @@ mod tests {
 
     fn kept(file: &SourceFile) -> Vec<bool> {
         file.state.iter().map(|s| s.tree.is_some()).collect()
+    }
+
+    #[test]
+    fn the_point_after_an_insertion() {
+        use tree_sitter::Point;
+        assert_eq!(super::past(Point::new(2, 5), "ab"), Point::new(2, 7));
+        assert_eq!(super::past(Point::new(2, 5), "a\nbc"), Point::new(3, 2));
+        assert_eq!(super::past(Point::new(2, 5), "a\n\n"), Point::new(4, 0));
+        assert_eq!(super::past(Point::new(2, 5), ""), Point::new(2, 5));
+    }
+
+    #[test]
+    fn a_byte_inside_a_character_floors_to_its_start() {
+        let file = SourceFile::new("RUN é\n");
+        assert_eq!(file.floor_char_boundary(5), 4);
+        assert_eq!(file.floor_char_boundary(6), 6);
+        assert_eq!(file.floor_char_boundary(99), 7);
     }
 
     #[test]
