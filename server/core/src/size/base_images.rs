@@ -65,6 +65,9 @@ impl Row {
 pub struct Table {
     pub rows: Vec<Row>,
     aliases: HashMap<(&'static str, &'static str), &'static str>,
+    /// The rows of each image and tag, in table order: a lookup per keystroke (the size in
+    /// DKL102's message) scanned all the rows twice.
+    by_tag: HashMap<(&'static str, &'static str), Vec<usize>>,
     /// Provenance lines of the data file.
     pub provenance: Vec<&'static str>,
     /// Newest build date in the table.
@@ -141,8 +144,13 @@ impl Table {
             }
         }
         let snapshot = rows.iter().map(|r| r.date).max().unwrap_or("");
+        let mut by_tag: HashMap<_, Vec<usize>> = HashMap::new();
+        for (i, row) in rows.iter().enumerate() {
+            by_tag.entry((row.image, row.tag)).or_default().push(i);
+        }
         Table {
             rows,
+            by_tag,
             aliases,
             provenance,
             snapshot,
@@ -150,19 +158,15 @@ impl Table {
     }
 
     pub fn find(&self, image: &str, tag: &str) -> Option<Found<'_>> {
-        let canonical = self
-            .rows
-            .iter()
-            .find(|r| r.image == image && r.tag == tag)
-            .map(|r| r.tag)
-            .or_else(|| self.aliases.get(&(image, tag)).copied())?;
-        let rows: Vec<&Row> = self
-            .rows
-            .iter()
-            .filter(|r| r.image == image && r.tag == canonical)
-            .collect();
-        (!rows.is_empty()).then_some(Found {
-            tag: canonical,
+        let canonical = match self.by_tag.get(&(image, tag)) {
+            Some(rows) => rows,
+            None => self
+                .by_tag
+                .get(&(image, *self.aliases.get(&(image, tag))?))?,
+        };
+        let rows: Vec<&Row> = canonical.iter().map(|&i| &self.rows[i]).collect();
+        Some(Found {
+            tag: rows[0].tag,
             rows,
         })
     }
