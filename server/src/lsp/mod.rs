@@ -13,6 +13,7 @@ mod fix_all;
 mod framing;
 mod hover;
 mod inlay;
+mod outbox;
 mod refactor;
 mod server;
 mod session;
@@ -46,10 +47,11 @@ pub fn run_stdio() -> std::io::Result<u8> {
         .build()?;
     let session = Arc::new(Session::new(DocsLinks::default()));
     runtime.block_on(async {
-        let builder = LspService::build(|client| Backend::new(client, session.clone()));
+        let (outbox, frames) = outbox::channel();
+        let builder = LspService::build(|client| Backend::new(client, outbox, session.clone()));
         let (service, socket) = test_hooks::register(builder).finish();
         let service = InOrderTextSync::new(service, session.clone());
-        Transport::serve(stdio::input(), stdio::output(), socket, service).await;
+        Transport::serve(stdio::input(), stdio::output(), socket, frames, service).await;
     });
     // The input reader may still be blocked reading stdin, which a client need not close
     // after `exit`: do not wait for it.

@@ -7,6 +7,7 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::ls_types::notification::{Notification, PublishDiagnostics};
 use tower_lsp_server::ls_types::{
     CodeAction, CodeActionKind, CodeActionOptions, CodeActionParams, CodeActionProviderCapability,
     CodeActionResponse, ConfigurationItem, Diagnostic, DidChangeConfigurationParams,
@@ -18,7 +19,7 @@ use tower_lsp_server::ls_types::{
 use tower_lsp_server::ls_types::{
     CodeLens, CodeLensOptions, CodeLensParams, CompletionOptions, CompletionParams,
     CompletionResponse, Hover, HoverParams, HoverProviderCapability, InlayHint, InlayHintParams,
-    MarkupKind, OneOf,
+    MarkupKind, OneOf, PublishDiagnosticsParams,
 };
 use tower_lsp_server::{Client, LanguageServer};
 
@@ -26,6 +27,7 @@ use super::actions::code_actions;
 use super::config::{self, effective, problem_diagnostic};
 use super::diagnostics::diagnostic;
 use super::documents::OpenDocument;
+use super::outbox::Outbox;
 use super::session::{Negotiated, Session};
 use super::size_handlers;
 use super::{convert, fix_all};
@@ -40,6 +42,8 @@ pub struct Backend {
 #[derive(Clone)]
 struct Publisher {
     client: Client,
+    /// Where diagnostics go: every one of them, so that they reach the client in order.
+    outbox: Outbox,
     session: Arc<Session>,
     /// Held from the "is this still the document's current version?" check through the send,
     /// so that no other publish (an older analysis finishing late, or the clearing on close)
@@ -86,10 +90,13 @@ impl Publisher {
         let still_current = self.session.documents.is_current(&uri, &document)
             && document.lock().version == version;
         if still_current {
-            self.client
-                .publish_diagnostics(uri, diagnostics, Some(version))
-                .await;
+            self.publish(uri, diagnostics, Some(version));
         }
+    }
+
+    fn publish(&self, uri: Uri, diagnostics: Vec<Diagnostic>, version: Option<i32>) {
+        let params = PublishDiagnosticsParams::new(uri, diagnostics, version);
+        self.outbox.notify(PublishDiagnostics::METHOD, params);
     }
 
     /// Whether analysing `document` is quick enough to do on the message loop: it is small,
@@ -157,9 +164,10 @@ fn diagnostics(
 }
 
 impl Backend {
-    pub fn new(client: Client, session: Arc<Session>) -> Backend {
+    pub fn new(client: Client, outbox: Outbox, session: Arc<Session>) -> Backend {
         let publisher = Publisher {
             client: client.clone(),
+            outbox,
             session: session.clone(),
             publishing: Arc::default(),
         };
@@ -350,9 +358,8 @@ impl LanguageServer for Backend {
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let _publishing = self.publisher.publishing.lock().await;
-        self.client
-            .publish_diagnostics(params.text_document.uri, Vec::new(), None)
-            .await;
+        self.publisher
+            .publish(params.text_document.uri, Vec::new(), None);
     }
 
     /// Fills in the edit of a fix-all offered without one.

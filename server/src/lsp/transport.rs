@@ -34,6 +34,7 @@ use tower_lsp_server::Loopback;
 use tower_service::Service;
 
 use super::framing::{self, FrameReader, Incoming};
+use super::outbox::{Frame, Frames};
 
 /// Handlers run at once, as tower-lsp-server's default.
 const MAX_RUNNING: usize = 4;
@@ -51,8 +52,10 @@ pub struct Transport<I, O, L: Loopback, S: Service<Request>> {
     /// Called, waiting for a place among the running.
     queued: VecDeque<S::Future>,
     running: FuturesUnordered<S::Future>,
-    /// The server's own requests and notifications to the client, until reading stops.
+    /// The server's own requests and notifications to the client, until reading stops: those
+    /// sent through tower-lsp-server's `Client`, and those already framed (see outbox.rs).
     client_requests: Option<L::RequestStream>,
+    frames: Option<Frames>,
     client_responses: L::ResponseSink,
     /// Takes turns between answers and the server's requests, so neither waits on the other.
     requests_first: bool,
@@ -68,8 +71,9 @@ where
     S: Service<Request, Response = Option<Response>>,
     S::Error: Display,
 {
-    /// Serves `service` over `input` and `output` until `exit` or the end of the input.
-    pub async fn serve(input: I, output: O, socket: L, service: S) {
+    /// Serves `service` over `input` and `output` until `exit` or the end of the input; writes
+    /// `frames` too.
+    pub async fn serve(input: I, output: O, socket: L, frames: Frames, service: S) {
         let (client_requests, client_responses) = socket.split();
         let mut transport = Self {
             input: FrameReader::new(input),
@@ -78,6 +82,7 @@ where
             queued: VecDeque::new(),
             running: FuturesUnordered::new(),
             client_requests: Some(client_requests),
+            frames: Some(frames),
             client_responses,
             requests_first: false,
             output: Output {
@@ -135,6 +140,16 @@ where
     }
 
     fn take_request(&mut self, cx: &mut Context<'_>) -> bool {
+        if let Some(frames) = &mut self.frames {
+            match frames.poll_recv(cx) {
+                Poll::Ready(Some(frame)) => {
+                    self.output.start_frame(frame);
+                    return true;
+                }
+                Poll::Ready(None) => self.frames = None,
+                Poll::Pending => {}
+            }
+        }
         let Some(requests) = &mut self.client_requests else {
             return false;
         };
@@ -197,6 +212,7 @@ where
     fn stop_reading(&mut self) {
         self.reading = false;
         self.client_requests = None;
+        self.frames = None;
     }
 }
 
@@ -226,6 +242,14 @@ impl<O: AsyncWrite + Unpin> Output<O> {
                 eprintln!("dockerlean: dropped a message that would not serialise: {error}")
             }
         }
+    }
+
+    /// Starts writing a message framed already.
+    fn start_frame(&mut self, frame: Frame) {
+        if self.failed {
+            return;
+        }
+        (self.buf, self.at, self.busy) = (frame.bytes, frame.start, true);
     }
 
     /// Writes and flushes the current message; ready once there is none.

@@ -11,6 +11,7 @@ use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{ConfigurationItem, InitializeParams, InitializeResult};
 use tower_lsp_server::{Client, LanguageServer, LspService};
 
+use super::super::outbox::Outbox;
 use super::framing::{self, FrameReader, Incoming};
 
 struct Mock {
@@ -82,8 +83,8 @@ impl Peer {
 
 const EXIT: fn() -> Value = || json!({ "jsonrpc": "2.0", "method": "exit" });
 
-/// A client and the server's transport loop, which runs when awaited.
-fn session() -> (Peer, impl Future<Output = ()>) {
+/// A client, the server's outbox and its transport loop, which runs when awaited.
+fn session() -> (Peer, Outbox, impl Future<Output = ()>) {
     let (to_server, server_input) = tokio::io::duplex(1 << 16);
     let (server_output, from_server) = tokio::io::duplex(1 << 16);
     let release = Arc::new(Notify::new());
@@ -97,8 +98,9 @@ fn session() -> (Peer, impl Future<Output = ()>) {
         from_server: FrameReader::new(from_server),
         out: Vec::new(),
     };
-    let server = super::Transport::serve(server_input, server_output, socket, service);
-    (peer, server)
+    let (outbox, frames) = super::super::outbox::channel();
+    let server = super::Transport::serve(server_input, server_output, socket, frames, service);
+    (peer, outbox, server)
 }
 
 async fn within_5s<T>(future: impl Future<Output = T>) -> T {
@@ -109,7 +111,7 @@ async fn within_5s<T>(future: impl Future<Output = T>) -> T {
 
 #[tokio::test]
 async fn a_running_request_does_not_hold_up_the_next_messages() {
-    let (mut peer, server) = session();
+    let (mut peer, _, server) = session();
     let client = async move {
         peer.initialize().await;
         peer.send(json!({ "jsonrpc": "2.0", "id": 2, "method": "test/slow" }))
@@ -126,7 +128,7 @@ async fn a_running_request_does_not_hold_up_the_next_messages() {
 
 #[tokio::test]
 async fn the_clients_response_reaches_the_handler_that_asked() {
-    let (mut peer, server) = session();
+    let (mut peer, _, server) = session();
     let client = async move {
         peer.initialize().await;
         peer.send(json!({ "jsonrpc": "2.0", "id": 2, "method": "test/ask" }))
@@ -148,7 +150,7 @@ async fn the_clients_response_reaches_the_handler_that_asked() {
 
 #[tokio::test]
 async fn exit_ends_the_loop_with_the_input_open_and_pending_requests_answered() {
-    let (mut peer, server) = session();
+    let (mut peer, _, server) = session();
     let client = async {
         peer.initialize().await;
         peer.send(json!({ "jsonrpc": "2.0", "id": 2, "method": "test/slow" }))
@@ -167,7 +169,7 @@ async fn exit_ends_the_loop_with_the_input_open_and_pending_requests_answered() 
 
 #[tokio::test]
 async fn the_end_of_the_input_ends_the_loop_after_the_answers() {
-    let (mut peer, server) = session();
+    let (mut peer, _, server) = session();
     let client = async move {
         peer.initialize().await;
         peer.send(json!({ "jsonrpc": "2.0", "id": 2, "method": "test/nothing" }))
@@ -181,4 +183,23 @@ async fn the_end_of_the_input_ends_the_loop_after_the_answers() {
         other => panic!("expected the answer to request 2, got {other:?}"),
     }
     assert!(from_server.next().await.is_none());
+}
+
+#[tokio::test]
+async fn what_the_outbox_holds_is_written_in_order() {
+    let (mut peer, outbox, server) = session();
+    let client = async move {
+        peer.initialize().await;
+        outbox.notify("test/note", json!({ "n": 1 }));
+        outbox.notify("test/note", json!({ "n": 2 }));
+        for n in [1, 2] {
+            let note = peer.receive().await;
+            assert_eq!(
+                note,
+                json!({ "jsonrpc": "2.0", "method": "test/note", "params": { "n": n } })
+            );
+        }
+        peer.send(EXIT()).await;
+    };
+    within_5s(async { tokio::join!(server, client) }).await;
 }
