@@ -40,23 +40,30 @@ impl std::fmt::Display for PositionError {
 }
 
 pub fn offset_to_line_col(rope: &Rope, byte: usize, enc: Encoding) -> LineCol {
-    let byte = byte.min(rope.len_bytes());
+    let byte = floor_char_boundary(rope, byte);
     let line = rope.byte_to_line(byte);
     let line_start = rope.line_to_byte(line);
+    // Counted along the line: four more lookups in the rope cost more than a line's
+    // characters.
+    let before = || rope.byte_slice(line_start..byte).chars();
     let col = match enc {
         Encoding::Utf8 => byte - line_start,
-        Encoding::Utf16 | Encoding::Utf32 => {
-            let start_char = rope.byte_to_char(line_start);
-            let char_idx = rope.byte_to_char(byte);
-            match enc {
-                Encoding::Utf16 => {
-                    rope.char_to_utf16_cu(char_idx) - rope.char_to_utf16_cu(start_char)
-                }
-                _ => char_idx - start_char,
-            }
-        }
+        Encoding::Utf16 => before().map(char::len_utf16).sum(),
+        Encoding::Utf32 => before().count(),
     };
     LineCol { line, col }
+}
+
+/// The largest character boundary at or before `byte`, clamped to the text.
+pub fn floor_char_boundary(rope: &Rope, byte: usize) -> usize {
+    let byte = byte.min(rope.len_bytes());
+    // The rope's chunks start at character boundaries.
+    let (chunk, chunk_start, _, _) = rope.chunk_at_byte(byte);
+    let mut at = byte - chunk_start;
+    while !chunk.is_char_boundary(at) {
+        at -= 1;
+    }
+    chunk_start + at
 }
 
 /// The byte offset of `pos`. A column past the end of its line is clamped to the line's end
@@ -142,6 +149,20 @@ mod tests {
         assert_eq!(
             line_col_to_offset(&rope, LineCol { line: 0, col: 2 }, Encoding::Utf16),
             Ok(1)
+        );
+        // A byte inside a character: that character's start, on any line.
+        assert_eq!(
+            offset_to_line_col(&rope, 3, Encoding::Utf16),
+            LineCol { line: 0, col: 1 }
+        );
+        let second = Rope::from_str("x\néé");
+        assert_eq!(
+            offset_to_line_col(&second, 5, Encoding::Utf16),
+            LineCol { line: 1, col: 1 }
+        );
+        assert_eq!(
+            offset_to_line_col(&second, 99, Encoding::Utf32),
+            LineCol { line: 1, col: 2 }
         );
     }
 

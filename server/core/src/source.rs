@@ -367,14 +367,7 @@ impl SourceFile {
 
     /// The largest character boundary at or before `byte`, clamped to the text.
     pub fn floor_char_boundary(&self, byte: usize) -> usize {
-        let byte = byte.min(self.rope.len_bytes());
-        // The rope's chunks start at character boundaries.
-        let (chunk, chunk_start, _, _) = self.rope.chunk_at_byte(byte);
-        let mut at = byte - chunk_start;
-        while !chunk.is_char_boundary(at) {
-            at -= 1;
-        }
-        chunk_start + at
+        crate::position::floor_char_boundary(&self.rope, byte)
     }
 
     /// tree-sitter's point of `byte` in a chunk starting at `base`: rows split at `\n` only,
