@@ -44,7 +44,7 @@ impl<'a> Model<'a> {
         let directives = Directives::parse(text);
         if directives.escape != model_cache::ESCAPE {
             let model = Model::build_with(text, trees, Some(&mut cache.scripts));
-            cache.forget();
+            cache.forget(model.instructions.len());
             return model;
         }
         let read = cache.read(text, trees);

@@ -323,10 +323,11 @@ impl ModelCache {
     }
 
     /// A build that read the whole file without spans (another escape character), with
-    /// [`ModelCache::scripts`].
-    pub(crate) fn forget(&mut self) {
+    /// [`ModelCache::scripts`]: it parsed all its `instructions`.
+    pub(crate) fn forget(&mut self, instructions: usize) {
         self.building.clear();
         self.spans_read = 1;
+        self.instructions_parsed = instructions;
         self.scripts_read = None;
     }
 
@@ -604,6 +605,18 @@ mod tests {
         file.edit(at..at, "RUN make\n");
         same_as_fresh(&file, &mut cache);
         assert_eq!((cache.instructions_parsed(), cache.scripts_read()), (1, 0));
+    }
+
+    #[test]
+    fn a_file_with_another_escape_character_is_parsed_whole() {
+        let text = "# escape=`\nFROM a\nRUN one\nFROM b\nRUN two\n";
+        let mut file = SourceFile::new(text);
+        let mut cache = ModelCache::default();
+        build(&file, &mut cache);
+        let at = text.find("two").unwrap();
+        file.edit(at..at, "x");
+        same_as_fresh(&file, &mut cache);
+        assert_eq!((cache.spans_read(), cache.instructions_parsed()), (1, 4));
     }
 
     #[test]
