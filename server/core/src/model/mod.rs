@@ -104,12 +104,12 @@ impl<'a> Model<'a> {
             .stages
             .iter()
             .map(|stage| {
-                let from = picked.len();
+                let (from, with_body) = (picked.len(), needed[stage.index]);
                 picked.push(stage.from);
-                if needed[stage.index] {
+                if with_body {
                     picked.extend(stage.body.clone());
                 }
-                stage.moved(from, needed[stage.index])
+                stage.moved(from, with_body)
             })
             .collect();
         let instructions = picked

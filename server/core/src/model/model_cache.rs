@@ -589,33 +589,34 @@ mod tests {
         );
     }
 
+    /// Inserts `insert` before `before` in `file` and builds the model again with `cache`,
+    /// which must give what a fresh build gives.
+    fn insert_and_build(file: &mut SourceFile, cache: &mut ModelCache, before: &str, insert: &str) {
+        let at = file.text().find(before).unwrap();
+        file.edit(at..at, insert);
+        same_as_fresh(file, cache);
+    }
+
     #[test]
     fn a_span_read_again_parses_only_the_instructions_whose_text_changed() {
         let text = "FROM a AS one\nRUN make\nFROM b AS two\nENV A=1\n  RUN echo two \\\n    && ls\nCOPY . .\nRUN make\nFROM c\n";
         let mut file = SourceFile::new(text);
         let mut cache = ModelCache::default();
         build(&file, &mut cache);
-        let at = text.find("&& ls").unwrap();
-        file.edit(at..at, "x");
-        same_as_fresh(&file, &mut cache);
+        insert_and_build(&mut file, &mut cache, "&& ls", "x");
         assert_eq!(cache.spans_read(), 1);
         assert_eq!((cache.instructions_parsed(), cache.scripts_read()), (1, 1));
         // A new line that repeats one of the stage's: parsed, its script copied.
-        let at = text.find("COPY").unwrap() + 1;
-        file.edit(at..at, "RUN make\n");
-        same_as_fresh(&file, &mut cache);
+        insert_and_build(&mut file, &mut cache, "COPY", "RUN make\n");
         assert_eq!((cache.instructions_parsed(), cache.scripts_read()), (1, 0));
     }
 
     #[test]
     fn a_file_with_another_escape_character_is_parsed_whole() {
-        let text = "# escape=`\nFROM a\nRUN one\nFROM b\nRUN two\n";
-        let mut file = SourceFile::new(text);
+        let mut file = SourceFile::new("# escape=`\nFROM a\nRUN one\nFROM b\nRUN two\n");
         let mut cache = ModelCache::default();
         build(&file, &mut cache);
-        let at = text.find("two").unwrap();
-        file.edit(at..at, "x");
-        same_as_fresh(&file, &mut cache);
+        insert_and_build(&mut file, &mut cache, "two", "x");
         assert_eq!((cache.spans_read(), cache.instructions_parsed()), (1, 4));
     }
 

@@ -158,13 +158,14 @@ impl Table {
     }
 
     pub fn find(&self, image: &str, tag: &str) -> Option<Found<'_>> {
-        let canonical = match self.by_tag.get(&(image, tag)) {
-            Some(rows) => rows,
+        // The rows of the tag, or of the tag it is another name for.
+        let indices = match self.by_tag.get(&(image, tag)) {
+            Some(indices) => indices,
             None => self
                 .by_tag
                 .get(&(image, *self.aliases.get(&(image, tag))?))?,
         };
-        let rows: Vec<&Row> = canonical.iter().map(|&i| &self.rows[i]).collect();
+        let rows: Vec<&Row> = indices.iter().map(|&i| &self.rows[i]).collect();
         Some(Found {
             tag: rows[0].tag,
             rows,
