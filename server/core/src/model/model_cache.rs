@@ -12,6 +12,7 @@
 use std::hash::{Hash, Hasher};
 use std::iter::Sum;
 use std::ops::{Add, Range};
+use std::sync::Arc;
 
 use rustc_hash::{FxHashMap, FxHasher};
 
@@ -19,6 +20,7 @@ use crate::model::instruction::{Instruction, Kind};
 use crate::model::script_cache::ScriptCache;
 use crate::model::shell::{self, Script};
 use crate::syntax::segment::{segment_range, Segments};
+use crate::syntax::statements::Statement;
 use crate::syntax::{Chunk, Trees};
 
 /// Spans are only cut in files that use the grammar's escape character (see
@@ -30,6 +32,9 @@ pub struct ModelCache {
     pub(crate) scripts: ScriptCache,
     /// The text of the last build, which `last` reads.
     text: String,
+    /// How much of `text` the build in progress found unchanged at its start, in bytes:
+    /// [`ModelCache::keep`] writes only what follows.
+    unchanged: Option<usize>,
     /// The last build's model, given back. The next build edits it in place: copying the
     /// instructions of a large file into a new vector would double them at every edit.
     last: Last,
@@ -61,6 +66,10 @@ struct Parts {
 #[derive(Clone)]
 struct Span {
     range: Range<usize>,
+    /// The statements of its chunk's parse. [`crate::SourceFile`] parses a chunk again, into
+    /// new statements, whenever its text changes: a chunk with the very same statements has the
+    /// same text, which is then not read to compare.
+    parse: Arc<[Statement]>,
     counts: Counts,
     /// Its reading stayed inside it, so the next build can reuse it.
     keep: bool,
@@ -125,7 +134,9 @@ impl ModelCache {
         } = std::mem::take(&mut self.last);
         let chunks = trees.chunks();
         let reusable = |span: &Span, chunk: &Chunk| {
-            span.keep && self.text.get(span.range.clone()) == text.get(chunk.range.clone())
+            span.keep
+                && (same_parse(&span.parse, &chunk.statements)
+                    || self.text.get(span.range.clone()) == text.get(chunk.range.clone()))
         };
         let prefix = old
             .iter()
@@ -139,8 +150,11 @@ impl ModelCache {
             .take_while(|(span, chunk)| reusable(span, chunk))
             .count();
         self.building.extend_from_slice(&old[..prefix]);
+        self.unchanged = Some(prefix.checked_sub(1).map_or(0, |i| old[i].range.end));
         let at: Counts = old[..prefix].iter().map(|s| s.counts).sum();
-        let mut between = self.between(&mut whole, at, &old[prefix..old.len() - suffix]);
+        let middle = &old[prefix..old.len() - suffix];
+        let mut between = self.between(&mut whole, at, middle);
+        let middle: Counts = middle.iter().map(|s| s.counts).sum();
         let mut scripts = Scripts::default();
 
         let mut read = Parts::default();
@@ -175,6 +189,7 @@ impl ModelCache {
                 found.parts.move_offsets(found.range.start, span.start);
                 self.building.push(Span {
                     range: span.clone(),
+                    parse: chunk.statements.clone(),
                     counts: found.parts.counts(),
                     keep: true,
                 });
@@ -186,7 +201,7 @@ impl ModelCache {
         }
         self.scripts_read = Some(scripts.bash);
         let mut next = at + read.counts();
-        whole.replace(at, dropped, read);
+        whole.replace(at, middle + dropped, read);
         for (span, chunk) in old[old.len() - (chunks.len() - reused_from)..]
             .iter()
             .zip(&chunks[reused_from..])
@@ -195,6 +210,7 @@ impl ModelCache {
             next = next + span.counts;
             self.building.push(Span {
                 range: chunk.range.clone(),
+                parse: chunk.statements.clone(),
                 ..span.clone()
             });
         }
@@ -209,18 +225,14 @@ impl ModelCache {
     }
 
     /// Takes the spans of the last build in `middle` (which starts at `at`) out of `whole`,
-    /// for the spans of this build that moved or are read again.
+    /// for the spans of this build that moved or are read again. What they leave in `whole`
+    /// are defaults, replaced in place by what this build reads there: the parts after them do
+    /// not move (twice) for that.
     fn between(&self, whole: &mut Parts, at: Counts, middle: &[Span]) -> Between {
         let all: Counts = middle.iter().map(|s| s.counts).sum();
-        let mut instructions = whole
-            .instructions
-            .drain(at.instructions..at.instructions + all.instructions);
-        let mut comments = whole
-            .comments
-            .drain(at.comments..at.comments + all.comments);
-        let mut recovered = whole
-            .recovered
-            .drain(at.recovered..at.recovered + all.recovered);
+        let mut instructions = take_out(&mut whole.instructions, at.instructions, all.instructions);
+        let mut comments = take_out(&mut whole.comments, at.comments, all.comments);
+        let mut recovered = take_out(&mut whole.recovered, at.recovered, all.recovered);
         let mut between = Between::default();
         for span in middle {
             let parts = Parts {
@@ -261,6 +273,7 @@ impl ModelCache {
         let covered = segment_range(text, chunk, span.clone(), &mut segments);
         self.building.push(Span {
             range: span.clone(),
+            parse: chunk.statements.clone(),
             counts: Counts {
                 instructions: segments.lines.len(),
                 comments: segments.comments.len(),
@@ -315,10 +328,14 @@ impl ModelCache {
             debug_assert_eq!(parts.counts(), spans.iter().map(|s| s.counts).sum());
             Last { spans, parts }
         };
-        self.text.clear();
+        // A chunk's start, so a character boundary.
+        let unchanged = self.unchanged.take().unwrap_or_default();
+        self.text.truncate(unchanged);
         // Not by doubling: a file that grew by a character would keep twice its text.
-        self.text.reserve_exact(text.len() + text.len() / 64);
-        self.text.push_str(text);
+        self.text
+            .reserve_exact((text.len() + text.len() / 64).saturating_sub(self.text.len()));
+        self.text.push_str(&text[unchanged..]);
+        debug_assert_eq!(self.text, text);
         self.scripts.finish();
     }
 
@@ -326,6 +343,7 @@ impl ModelCache {
     /// [`ModelCache::scripts`]: it parsed all its `instructions`.
     pub(crate) fn forget(&mut self, instructions: usize) {
         self.building.clear();
+        self.unchanged = None;
         self.spans_read = 1;
         self.instructions_parsed = instructions;
         self.scripts_read = None;
@@ -481,6 +499,17 @@ impl Parts {
             .iter_mut()
             .for_each(moved);
     }
+}
+
+/// The `len` elements of `all` at `at`, taken out one by one as the iterator is read.
+fn take_out<T: Default>(all: &mut [T], at: usize, len: usize) -> impl Iterator<Item = T> + '_ {
+    all[at..at + len].iter_mut().map(std::mem::take)
+}
+
+/// Whether two chunks' statements are the same parse (see [`Span::parse`]). An empty parse
+/// is not compared by address.
+fn same_parse(a: &Arc<[Statement]>, b: &Arc<[Statement]>) -> bool {
+    !a.is_empty() && Arc::ptr_eq(a, b)
 }
 
 /// Puts `with` in place of `all[at..at + len]`, growing `all` by what it needs and a little
