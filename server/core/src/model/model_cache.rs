@@ -153,8 +153,8 @@ impl ModelCache {
         self.unchanged = Some(prefix.checked_sub(1).map_or(0, |i| old[i].range.end));
         let at: Counts = old[..prefix].iter().map(|s| s.counts).sum();
         let middle = &old[prefix..old.len() - suffix];
-        let mut between = self.between(&mut whole, at, middle);
-        let middle: Counts = middle.iter().map(|s| s.counts).sum();
+        let middle_counts: Counts = middle.iter().map(|s| s.counts).sum();
+        let mut between = self.between(&mut whole, at, middle_counts, middle);
         let mut scripts = Scripts::default();
 
         let mut read = Parts::default();
@@ -201,7 +201,7 @@ impl ModelCache {
         }
         self.scripts_read = Some(scripts.bash);
         let mut next = at + read.counts();
-        whole.replace(at, middle + dropped, read);
+        whole.replace(at, middle_counts + dropped, read);
         for (span, chunk) in old[old.len() - (chunks.len() - reused_from)..]
             .iter()
             .zip(&chunks[reused_from..])
@@ -224,12 +224,11 @@ impl ModelCache {
         }
     }
 
-    /// Takes the spans of the last build in `middle` (which starts at `at`) out of `whole`,
-    /// for the spans of this build that moved or are read again. What they leave in `whole`
-    /// are defaults, replaced in place by what this build reads there: the parts after them do
-    /// not move (twice) for that.
-    fn between(&self, whole: &mut Parts, at: Counts, middle: &[Span]) -> Between {
-        let all: Counts = middle.iter().map(|s| s.counts).sum();
+    /// Takes the spans of the last build in `middle` (which starts at `at` and holds `all`) out
+    /// of `whole`, for the spans of this build that moved or are read again. What they leave in
+    /// `whole` are defaults, replaced in place by what this build reads there: the parts after
+    /// them do not move (twice) for that.
+    fn between(&self, whole: &mut Parts, at: Counts, all: Counts, middle: &[Span]) -> Between {
         let mut instructions = take_out(&mut whole.instructions, at.instructions, all.instructions);
         let mut comments = take_out(&mut whole.comments, at.comments, all.comments);
         let mut recovered = take_out(&mut whole.recovered, at.recovered, all.recovered);
