@@ -117,6 +117,25 @@ pub fn split_range(
                     value.push(ch);
                     i += 1 + ch.len_utf8();
                 }
+                None => {
+                    // Most of a word is bytes that neither end it nor change how it reads: take
+                    // them in one step, up to the next gap at most (it may end the word).
+                    let limit = gap.peek().map_or(range.end, |g| g.start.min(range.end));
+                    let run = bytes[i..limit]
+                        .iter()
+                        .position(|&b| {
+                            is_blank(b) || matches!(b, b'\n' | b'\'' | b'"') || b == escape
+                        })
+                        .unwrap_or(limit - i);
+                    if run == 0 {
+                        i += verbatim(&mut value, &text[i..]);
+                    } else {
+                        if let Some(value) = &mut value {
+                            value.push_str(&text[i..i + run]);
+                        }
+                        i += run;
+                    }
+                }
                 _ => i += verbatim(&mut value, &text[i..]),
             }
         }
