@@ -11,6 +11,9 @@ use crate::project_config;
 
 #[derive(Default)]
 pub struct Configs {
+    /// By folder as the input names it, so that a folder's many inputs resolve its path once.
+    by_given_dir: HashMap<PathBuf, Config>,
+    /// By canonical folder, so that two names of one folder share its config.
     by_dir: HashMap<PathBuf, Config>,
     warned: HashSet<PathBuf>,
 }
@@ -28,17 +31,45 @@ impl Configs {
         } else {
             dir
         };
-        let dir = dir.canonicalize().unwrap_or(dir);
-        if let Some(config) = self.by_dir.get(&dir) {
+        if let Some(config) = self.by_given_dir.get(&dir) {
             return config.clone();
         }
-        let (config, problem) = project_config::load(&dir);
-        if let Some(problem) = problem {
-            if self.warned.insert(problem.path.clone()) {
-                eprintln!("dockerlean: warning: {problem} (using the default settings)");
+        let canonical = dir.canonicalize().unwrap_or_else(|_| dir.clone());
+        let config = match self.by_dir.get(&canonical) {
+            Some(config) => config.clone(),
+            None => {
+                let (config, problem) = project_config::load(&canonical);
+                if let Some(problem) = problem {
+                    if self.warned.insert(problem.path.clone()) {
+                        eprintln!("dockerlean: warning: {problem} (using the default settings)");
+                    }
+                }
+                self.by_dir.insert(canonical, config.clone());
+                config
             }
-        }
-        self.by_dir.insert(dir, config.clone());
+        };
+        self.by_given_dir.insert(dir, config.clone());
         config
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_name_of_a_folder_gets_its_config() {
+        let dir = tempfile::tempdir().unwrap();
+        let project = dir.path().join("p");
+        std::fs::create_dir(&project).unwrap();
+        std::fs::write(project.join(".dockerlean.toml"), "ignore = [\"DKL101\"]\n").unwrap();
+        let mut configs = Configs::default();
+        let direct = configs.for_input(&Input::File(project.join("Dockerfile")));
+        assert_ne!(direct, Config::default());
+        let other_name = project.join("..").join("p").join("Dockerfile.b");
+        assert_eq!(configs.for_input(&Input::File(other_name)), direct);
+        assert_eq!(configs.by_dir.len(), 1, "one folder, one load");
+        let elsewhere = configs.for_input(&Input::File(dir.path().join("Dockerfile")));
+        assert_eq!(elsewhere, Config::default());
     }
 }

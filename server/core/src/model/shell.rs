@@ -475,13 +475,12 @@ fn word_text(node: Node, source: &str) -> String {
 
 fn unescape(s: &str, in_double_quotes: bool) -> String {
     let mut out = String::with_capacity(s.len());
-    let mut chars = s.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
+    let mut rest = s;
+    // What lies between backslashes is copied as it is.
+    while let Some(at) = rest.find('\\') {
+        out.push_str(&rest[..at]);
+        let mut after = rest[at + 1..].chars();
+        match after.next() {
             Some(n) if !in_double_quotes || matches!(n, '"' | '\\' | '$' | '`') => out.push(n),
             Some('\n') => {}
             Some(n) => {
@@ -490,7 +489,9 @@ fn unescape(s: &str, in_double_quotes: bool) -> String {
             }
             None => out.push('\\'),
         }
+        rest = after.as_str();
     }
+    out.push_str(rest);
     out
 }
 
@@ -575,6 +576,16 @@ mod tests {
             names("RUN V=$(curl -s x) && tar -C \"${D:-$(pwd)}\" -xf f\n"),
             ["curl", "tar", "pwd"]
         );
+    }
+
+    #[test]
+    fn escapes_are_resolved_as_bash_does_inside_and_outside_double_quotes() {
+        use super::unescape;
+        assert_eq!(unescape(r"a\ b\$c\\d\é", false), r"a b$c\dé");
+        assert_eq!(unescape(r#"a\"b\$c\\d\x\é"#, true), r#"a"b$c\d\x\é"#);
+        assert_eq!(unescape("x\\\ny", true), "xy");
+        assert_eq!(unescape("ü\\", false), "ü\\");
+        assert_eq!(unescape("plain", false), "plain");
     }
 
     #[test]
