@@ -351,8 +351,8 @@ impl Session {
 }
 
 /// Lints every file of `corpus` with both tools, three times each, in turns: the machine's speed
-/// drifts over a minute (the same `check` took 0.16 s and 0.35 s within half an hour), and
-/// three runs of ours back to back, a second in all, sampled only the moment they ran in
+/// drifts over a minute (one `check` build took 0.16 s and 0.30–0.33 s within half an hour),
+/// and three runs of ours back to back, a second in all, sampled only the moment they ran in
 /// while hadolint's took a minute.
 fn batch(check: &[String], hadolint: &[String], corpus: &Path) {
     let mut files: Vec<PathBuf> = std::fs::read_dir(corpus)
