@@ -82,17 +82,25 @@ pub fn split_range(
         let mut value: Option<String> = None;
         let mut quote: Option<u8> = None;
         while i < range.end {
-            if quote.is_none() || !quotes_group {
-                if let Some(end) = in_gap(i, &mut gap) {
-                    // A continuation ends the word only if blanks surround it; the builder joins
-                    // lines without adding a space.
-                    diverged(&mut value, text, start, i);
+            if let Some(mut end) = in_gap(i, &mut gap) {
+                // The builder removes a continuation with its line break, and the lines it
+                // skips, before it reads quotes or words: the word goes on across them unless
+                // a blank follows.
+                diverged(&mut value, text, start, i);
+                loop {
                     i = end;
-                    if i < range.end && (is_blank(bytes[i]) || bytes[i] == b'\n') {
-                        break;
+                    if i < range.end && bytes[i] == b'\n' {
+                        i += 1;
                     }
-                    continue;
+                    match in_gap(i, &mut gap) {
+                        Some(next) => end = next,
+                        None => break,
+                    }
                 }
+                if i < range.end && (quote.is_none() || !quotes_group) && is_blank(bytes[i]) {
+                    break;
+                }
+                continue;
             }
             let b = bytes[i];
             match quote {
@@ -196,6 +204,21 @@ mod tests {
             ["python:3", "AS", "x"]
         );
         assert_eq!(words("ENV a\\ b c", QUOTED), ["a b", "c"]);
+    }
+
+    #[test]
+    fn a_continuation_without_blanks_joins_a_word_across_lines() {
+        let blanks = Split::Blanks { escape: b'\\' };
+        assert_eq!(
+            words("COPY ab\\\n  # c\ncd ü/\\\nx /d\n", blanks),
+            ["abcd", "ü/x", "/d"]
+        );
+        assert_eq!(words("COPY a \\\n b\n", blanks), ["a", "b"]);
+        // Inside quotes too: the lines are joined before the quotes are read.
+        assert_eq!(
+            words("ENV A=\"x \\\n  y\" B='p\\\n# c\nq'\n", QUOTED),
+            ["A=x   y", "B=pq"]
+        );
     }
 
     #[test]
