@@ -109,8 +109,8 @@ pub fn normalize_platform(platform: &str) -> String {
 }
 
 /// The tab-separated fields of `line`, when it has exactly `N`. Every analysis that names a base
-/// image reads the table first: a vector per line and a char searcher per field were a third
-/// of the instructions of `check` on a one-line Dockerfile.
+/// image reads the table first: with a vector per line and a char searcher per field, reading
+/// it was 2.9M of the 7.05M instructions of `check` on a 24-line Dockerfile.
 fn fields<const N: usize>(line: &'static str) -> Option<[&'static str; N]> {
     let mut out = [""; N];
     #[allow(

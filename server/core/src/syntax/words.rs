@@ -78,7 +78,7 @@ pub fn split_range(
         }
         let start = i;
         // Most words are their source bytes: the text is copied once at the end, unless a
-        // quote, an escape or a gap makes it differ, from which point it is built char by char.
+        // quote, an escape or a gap makes it differ, from which point it is built as it is read.
         let mut value: Option<String> = None;
         let mut quote: Option<u8> = None;
         while i < range.end {
