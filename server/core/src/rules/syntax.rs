@@ -134,7 +134,8 @@ fn check_instruction(r: &mut Report, instr: &Instruction) {
     }
     check_flags(r, instr);
     check_json(r, instr);
-    let upper = keyword.to_ascii_uppercase();
+    // Only messages name the keyword, upper-cased: made when one is.
+    let upper = || keyword.to_ascii_uppercase();
     let args = &instr.args;
     let body_empty = instr.line.body.is_empty();
     let problem: Option<String> = match instr.kind {
@@ -151,7 +152,8 @@ fn check_instruction(r: &mut Report, instr: &Instruction) {
             }
         },
         Kind::Copy | Kind::Add if args.len() < 2 => Some(format!(
-            "{upper} requires at least two arguments: source(s) and destination"
+            "{} requires at least two arguments: source(s) and destination",
+            upper()
         )),
         Kind::Copy | Kind::Add
             if instr
@@ -160,21 +162,24 @@ fn check_instruction(r: &mut Report, instr: &Instruction) {
                 .iter()
                 .any(|h| args.last().is_some_and(|a| a.range == h.marker)) =>
         {
-            Some(format!("{upper} cannot accept a heredoc as a destination"))
+            Some(format!(
+                "{} cannot accept a heredoc as a destination",
+                upper()
+            ))
         }
-        Kind::Env | Kind::Label => key_value_problem(&upper, instr),
+        Kind::Env | Kind::Label => key_value_problem(upper, instr),
         Kind::Arg if args.is_empty() => Some("ARG requires at least one argument".into()),
         Kind::Arg if args.iter().any(|w| w.text.starts_with('=')) => {
             Some("ARG names can not be blank".into())
         }
         Kind::Expose | Kind::Volume if args.is_empty() => {
-            Some(format!("{upper} requires at least one argument"))
+            Some(format!("{} requires at least one argument", upper()))
         }
         Kind::Volume if args.iter().any(|w| w.text.trim().is_empty()) => {
             Some("VOLUME specified can not be an empty string".into())
         }
         Kind::Workdir | Kind::User | Kind::Maintainer | Kind::Stopsignal if body_empty => {
-            Some(format!("{upper} requires exactly one argument"))
+            Some(format!("{} requires exactly one argument", upper()))
         }
         Kind::Shell if args.is_empty() && instr.exec_form => {
             Some("SHELL requires at least one argument".into())
@@ -196,22 +201,25 @@ fn valid_stage_name(name: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'))
 }
 
-fn key_value_problem(upper: &str, instr: &Instruction) -> Option<String> {
+fn key_value_problem(upper: impl Fn() -> String, instr: &Instruction) -> Option<String> {
     let args = &instr.args;
     let first = args.first()?;
     if !first.text.contains('=') {
-        return (args.len() < 2)
-            .then(|| format!("{upper} must have two arguments (`{upper} name=value`)"));
+        return (args.len() < 2).then(|| {
+            let upper = upper();
+            format!("{upper} must have two arguments (`{upper} name=value`)")
+        });
     }
     if let Some(w) = args.iter().find(|w| !w.text.contains('=')) {
         return Some(format!(
-            "can't find = in \"{}\": {upper} arguments must be of the form name=value",
-            w.text
+            "can't find = in \"{}\": {} arguments must be of the form name=value",
+            w.text,
+            upper()
         ));
     }
     args.iter()
         .any(|w| w.text.starts_with('='))
-        .then(|| format!("{upper} names can not be blank"))
+        .then(|| format!("{} names can not be blank", upper()))
 }
 
 fn healthcheck_problem(instr: &Instruction) -> Option<String> {
@@ -279,30 +287,32 @@ fn check_flags(r: &mut Report, instr: &Instruction) {
     {
         return;
     }
+    let named = |list: &[&str], name: &str| list.iter().any(|n| n.eq_ignore_ascii_case(name));
     for (i, flag) in instr.flags.iter().enumerate() {
-        let name = flag.name.to_ascii_lowercase();
-        let keyword = instr.keyword(r.model.text).to_ascii_uppercase();
-        if !accepted.contains(&name.as_str()) {
+        let name = &flag.name;
+        if !named(accepted, name) {
+            let keyword = instr.keyword(r.model.text).to_ascii_uppercase();
             r.add(
                 &INVALID_FLAG,
                 flag.range.clone(),
-                format!("unknown flag for {keyword}: --{}", flag.name),
+                format!("unknown flag for {keyword}: --{name}"),
             );
-        } else if flag.value.is_none() && !BOOL_FLAGS.contains(&name.as_str()) {
+        } else if flag.value.is_none() && !named(BOOL_FLAGS, name) {
+            let name = name.to_ascii_lowercase();
             r.add(
                 &INVALID_FLAG,
                 flag.range.clone(),
                 format!("missing a value on flag: --{name} (write --{name}=value)"),
             );
-        } else if !REPEATABLE_FLAGS.contains(&name.as_str())
+        } else if !named(REPEATABLE_FLAGS, name)
             && instr.flags[..i]
                 .iter()
-                .any(|f| f.name.eq_ignore_ascii_case(&name))
+                .any(|f| f.name.eq_ignore_ascii_case(name))
         {
             r.add(
                 &INVALID_FLAG,
                 flag.range.clone(),
-                format!("duplicate flag specified: --{name}"),
+                format!("duplicate flag specified: --{}", name.to_ascii_lowercase()),
             );
         }
     }
