@@ -1,11 +1,11 @@
-//! `SourceFile` parses a file in stage-sized chunks. Edits that change where the builder's line
-//! rules allow a cut (a continuation or a heredoc running over a FROM line, a FROM keyword
-//! deleted, an escape directive) must merge or re-cut chunks so that what the analysis reads
+//! `SourceFile` parses a file in instruction-sized chunks. Edits that change where the builder's
+//! line rules allow a cut (a continuation or a heredoc running over an instruction line, an
+//! instruction keyword deleted, an escape directive) must merge or re-cut chunks so that what the analysis reads
 //! stays what a fresh parse of the whole text gives; long editing sessions must not let merges
 //! add up to one big chunk.
 
+use dockerlean_core::source::cut_points;
 use dockerlean_core::syntax::directives::Directives;
-use dockerlean_core::syntax::logical::stage_starts;
 use dockerlean_core::syntax::{self, Trees};
 use dockerlean_core::{analyze_str, Analyzer, Finding, Model, SourceFile};
 use proptest::prelude::*;
@@ -71,7 +71,7 @@ impl Session {
         let text = &self.text;
         assert_eq!(&self.file.text(), text);
         // Cut only where the builder's line rules allow, and only with their escape character.
-        let cuts = stage_starts(text);
+        let cuts: Vec<usize> = cut_points(text).collect();
         for chunk in &self.file.trees().chunks()[1..] {
             assert_eq!(Directives::parse(text).escape, b'\\', "{text:?}");
             assert!(
@@ -115,21 +115,33 @@ fn offsets(text: &str, lines: &[&str]) -> Vec<usize> {
 }
 
 #[test]
-fn a_file_is_cut_before_each_from_line() {
+fn a_file_is_cut_before_each_instruction() {
     let s = Session::new(THREE);
-    assert_eq!(s.starts(), offsets(THREE, &["FROM a", "FROM b", "FROM c"]));
+    assert_eq!(s.starts(), offsets(THREE, &ALL));
 }
+
+/// The instruction lines of [`THREE`] after the first.
+const ALL: [&str; 6] = ["FROM a", "RUN apt", "FROM b", "RUN echo", "FROM c", "COPY"];
 
 #[test]
 fn a_trailing_backslash_merges_the_next_from_and_removing_it_keeps_results_equal() {
     let mut s = Session::new(THREE);
     s.replace("RUN echo two\n", "RUN echo two \\\n");
     // FROM c is now an argument of the RUN.
-    assert_eq!(s.starts(), offsets(&s.text, &["FROM a", "FROM b"]));
+    assert_eq!(
+        s.starts(),
+        offsets(
+            &s.text,
+            &["FROM a", "RUN apt", "FROM b", "RUN echo", "COPY"]
+        )
+    );
     s.replace("RUN echo two \\\n", "RUN echo two\n");
     // A blank line between the backslash and the FROM line does not stop the continuation.
     s.replace("curl\n\n", "curl \\\n\n");
-    assert_eq!(s.starts()[..2], offsets(&s.text, &["FROM a"]));
+    assert_eq!(
+        s.starts()[..4],
+        offsets(&s.text, &["FROM a", "RUN apt", "RUN echo"])
+    );
     s.replace("curl \\\n\n", "curl\n\n");
 }
 
@@ -138,7 +150,7 @@ fn a_heredoc_opened_over_the_next_from_merges_and_closing_it_keeps_results_equal
     let mut s = Session::new(THREE);
     s.replace("RUN apt-get install -y curl\n", "RUN <<EOF\n");
     // Unterminated: it runs to the end of the file.
-    assert_eq!(s.starts(), offsets(&s.text, &["FROM a"]));
+    assert_eq!(s.starts(), offsets(&s.text, &["FROM a", "RUN <<EOF"]));
     s.replace("FROM c\n", "EOF\nFROM c\n");
     s.replace("RUN <<EOF\n", "RUN apt-get install -y curl\n");
     s.replace("EOF\n", "");
@@ -148,23 +160,46 @@ fn a_heredoc_opened_over_the_next_from_merges_and_closing_it_keeps_results_equal
 fn deleting_a_from_keyword_merges_its_chunk_into_the_previous() {
     let mut s = Session::new(THREE);
     s.replace("FROM b AS two", "b AS two");
-    assert_eq!(s.starts(), offsets(&s.text, &["FROM a", "FROM c"]));
+    // The line the grammar cannot parse ends a chunk in an error: the next joins it too.
+    assert_eq!(
+        s.starts(),
+        offsets(&s.text, &["FROM a", "RUN apt", "FROM c", "COPY"])
+    );
     // A line the grammar cannot parse at the end of a chunk.
     s.replace("RUN echo two\n", "RUN echo two\nno instruction\n");
     s.replace("no instruction\n", "");
     s.replace("b AS two", "USER b");
     s.replace("USER b", "FROM b AS two");
-    // Typed at the start of a FROM line, before the keyword.
+    // Typed at the start of an instruction line, before the keyword: it is no instruction the
+    // grammar knows, so it ends that chunk in an error, and the next joins it too.
+    let mut s = Session::new(THREE);
+    s.replace("FROM c", "xFROM c");
+    assert_eq!(
+        s.starts(),
+        offsets(&s.text, &["FROM a", "RUN apt", "FROM b", "RUN echo"])
+    );
+    // Another keyword: the line still starts an instruction.
     let mut s = Session::new(THREE);
     s.replace("FROM c", "RUN x FROM c");
-    assert_eq!(s.starts(), offsets(&s.text, &["FROM a", "FROM b"]));
+    assert_eq!(
+        s.starts(),
+        offsets(
+            &s.text,
+            &["FROM a", "RUN apt", "FROM b", "RUN echo", "RUN x", "COPY"]
+        )
+    );
 }
 
 #[test]
 fn a_comment_taking_the_last_line_break_merges_with_the_next_chunk() {
     let mut s = Session::new(THREE);
     s.replace("RUN echo two\n", "RUN echo two\nARG X#=1\n");
-    assert_eq!(s.starts(), offsets(&s.text, &["FROM a", "FROM b"]));
+    // To the grammar, the FROM line after it is no statement of its own but an error, which
+    // ends that chunk, so the COPY joins it too.
+    assert_eq!(
+        s.starts(),
+        offsets(&s.text, &["FROM a", "RUN apt", "FROM b", "RUN echo"])
+    );
     let s = Session::new("ARG A#=1\nFROM a\nRUN x\n");
     assert_eq!(s.starts(), vec![0]);
 }
@@ -177,14 +212,17 @@ fn an_edit_spanning_two_chunks_merges_them() {
         s.text.find("echo").unwrap(),
     );
     s.edit(a..b, "x\nFROM d\nRUN ");
-    assert_eq!(s.starts(), offsets(&s.text, &["FROM a", "FROM c"]));
+    assert_eq!(
+        s.starts(),
+        offsets(&s.text, &["FROM a", "RUN apt", "FROM c", "COPY"])
+    );
     // Everything but the first and last lines.
     let (a, b) = (
         s.text.find('\n').unwrap() + 1,
         s.text.rfind("COPY").unwrap(),
     );
     s.edit(a..b, "");
-    assert_eq!(s.starts(), vec![0]);
+    assert_eq!(s.starts(), offsets(&s.text, &["COPY"]));
     s.edit(s.text.len()..s.text.len(), "FROM e\nRUN y\n");
 }
 
@@ -192,9 +230,12 @@ fn an_edit_spanning_two_chunks_merges_them() {
 fn crlf_lines() {
     let text = "FROM a\r\nRUN x \\\r\n  y\r\n\r\nFROM b\r\nRUN z\r\nFROM c\r\n";
     let mut s = Session::new(text);
-    assert_eq!(s.starts(), offsets(text, &["FROM b", "FROM c"]));
+    assert_eq!(
+        s.starts(),
+        offsets(text, &["RUN x", "FROM b", "RUN z", "FROM c"])
+    );
     s.replace("RUN z\r\n", "RUN z \\\r\n");
-    assert_eq!(s.starts(), offsets(&s.text, &["FROM b"]));
+    assert_eq!(s.starts(), offsets(&s.text, &["RUN x", "FROM b", "RUN z"]));
     s.replace("  y\r\n\r\n", "  y\r\n");
     s.replace("y\r\n", "y");
     s.replace("RUN z \\\r\n", "RUN <<EOF\r\n");
@@ -207,12 +248,9 @@ fn an_escape_directive_makes_the_file_one_chunk_and_removing_it_cuts_it_again() 
     assert_eq!(s.starts(), vec![0]);
     s.replace("RUN echo two\n", "RUN echo two `\n");
     s.edit(0.."# escape=`\n".len(), "");
-    assert_eq!(
-        s.starts(),
-        offsets(&s.text, &["FROM a", "FROM b", "FROM c"])
-    );
+    assert_eq!(s.starts(), offsets(&s.text, &ALL));
     s.edit(0..0, "# escape=\\\n");
-    assert_eq!(s.starts().len(), 4);
+    assert_eq!(s.starts().len(), 7);
 }
 
 #[test]
@@ -222,7 +260,7 @@ fn merges_in_a_long_session_do_not_add_up_to_one_chunk() {
     };
     let text: String = (0..200).map(stage).collect();
     let mut s = Session::new(&text);
-    assert_eq!(s.starts().len(), 200);
+    assert_eq!(s.starts().len(), 400);
     // Each stage in turn continues into the next, then stops doing so.
     for i in 0..199 {
         let line = format!("curl{i} git jq\n");

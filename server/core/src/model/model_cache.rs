@@ -125,11 +125,10 @@ impl ModelCache {
     /// the end get their new offsets); the spans between are reused by their text wherever
     /// they moved, or read, and put in place of the old ones.
     pub(crate) fn read(&mut self, text: &str, trees: &Trees) -> Read {
-        self.building.clear();
         self.spans_read = 0;
         self.instructions_parsed = 0;
         let Last {
-            spans: old,
+            spans: mut old,
             parts: mut whole,
         } = std::mem::take(&mut self.last);
         let chunks = trees.chunks();
@@ -149,10 +148,12 @@ impl ModelCache {
             .zip(chunks[prefix..].iter().rev())
             .take_while(|(span, chunk)| reusable(span, chunk))
             .count();
-        self.building.extend_from_slice(&old[..prefix]);
         self.unchanged = Some(prefix.checked_sub(1).map_or(0, |i| old[i].range.end));
         let at: Counts = old[..prefix].iter().map(|s| s.counts).sum();
-        let middle = &old[prefix..old.len() - suffix];
+        // The unchanged spans at the start stay in their vector, which this build goes on.
+        let mut rest = old.split_off(prefix);
+        self.building = old;
+        let middle = &rest[..rest.len() - suffix];
         let middle_counts: Counts = middle.iter().map(|s| s.counts).sum();
         let mut between = self.between(&mut whole, at, middle_counts, middle);
         let mut scripts = Scripts::default();
@@ -174,7 +175,7 @@ impl ModelCache {
                     reused_from = i;
                     break;
                 }
-                dropped = dropped + old[old.len() - suffix + old_end].counts;
+                dropped = dropped + rest[rest.len() - suffix + old_end].counts;
             }
             if covered > span.start {
                 // The previous span's reading ran into this one: read on from there.
@@ -202,16 +203,21 @@ impl ModelCache {
         self.scripts_read = Some(scripts.bash);
         let mut next = at + read.counts();
         whole.replace(at, middle_counts + dropped, read);
-        for (span, chunk) in old[old.len() - (chunks.len() - reused_from)..]
-            .iter()
-            .zip(&chunks[reused_from..])
-        {
+        let moved = rest.len() - (chunks.len() - reused_from);
+        for (span, chunk) in rest.drain(moved..).zip(&chunks[reused_from..]) {
             whole.move_range(next, span.counts, span.range.start, chunk.range.start);
             next = next + span.counts;
+            // Mostly the very same parse: then its reference count, in an allocation of its
+            // own for each of the many spans after an edit, is not touched.
+            let parse = if Arc::ptr_eq(&span.parse, &chunk.statements) {
+                span.parse
+            } else {
+                chunk.statements.clone()
+            };
             self.building.push(Span {
                 range: chunk.range.clone(),
-                parse: chunk.statements.clone(),
-                ..span.clone()
+                parse,
+                ..span
             });
         }
         Read {
@@ -634,9 +640,10 @@ mod tests {
         insert_and_build(&mut file, &mut cache, "&& ls", "x");
         assert_eq!(cache.spans_read(), 1);
         assert_eq!((cache.instructions_parsed(), cache.scripts_read()), (1, 1));
-        // A new line that repeats one of the stage's: parsed, its script copied.
-        insert_and_build(&mut file, &mut cache, "COPY", "RUN make\n");
-        assert_eq!((cache.instructions_parsed(), cache.scripts_read()), (1, 0));
+        // Two new lines that repeat another: both parsed, the second's script copied from the
+        // first's (the other is in a chunk not read again).
+        insert_and_build(&mut file, &mut cache, "COPY", "RUN make\nRUN make\n");
+        assert_eq!((cache.instructions_parsed(), cache.scripts_read()), (2, 1));
     }
 
     #[test]
@@ -650,19 +657,17 @@ mod tests {
 
     #[test]
     fn a_span_that_lent_an_instruction_to_another_is_read_again_not_placed_whole() {
+        let text = "FROM a\nRUN one\nRUN two\nRUN echo two\nCOPY / /\n";
+        let mut file = SourceFile::new(text);
         let mut cache = ModelCache::default();
-        build(&SourceFile::new(THREE), &mut cache);
-        // The first stage now has the second's RUN, and the last stage changed: the second
-        // stage moved but is unchanged, and the first took its `RUN echo two`.
-        let (one, two) = (THREE.find("FROM b").unwrap(), THREE.find("FROM c").unwrap());
-        let edited = [
-            &THREE[..one],
-            "RUN echo two\n",
-            &THREE[one..two],
-            &THREE[two..].replace("/ /", "/a /a"),
-        ]
-        .concat();
-        let file = SourceFile::new(&edited);
+        build(&file, &mut cache);
+        // An edit over two chunks makes them one, now starting with `RUN echo two`: read, it
+        // takes the last build's `RUN echo two`. The next chunk has that RUN's text alone,
+        // unchanged but lent, so it is read again, and so is the last, changed too.
+        let at = text.find("one").unwrap();
+        file.edit(at..at + "one\nRUN".len(), "echo two\nRUN");
+        let at = file.text().find("/ /").unwrap();
+        file.edit(at..at + 3, "/a /a");
         same_as_fresh(&file, &mut cache);
         assert_eq!(cache.spans_read(), 3);
     }

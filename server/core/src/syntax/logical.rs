@@ -94,26 +94,23 @@ fn instructions(
     })
 }
 
-/// The line starts in `text` (read with the backslash escape) where a FROM instruction starts,
-/// the start of the text excepted: what precedes such a line reads the same without what
-/// follows it, and the other way round, so the text can be cut there into chunks parsed apart.
-pub fn stage_starts(text: &str) -> Vec<usize> {
+/// The line starts in `text` (read with the backslash escape) where an instruction starts,
+/// the start of the text excepted, with its keyword: nothing before such a line reads into it.
+pub fn instruction_starts(text: &str) -> impl Iterator<Item = (usize, &str)> + '_ {
     instructions(text, 0..text.len(), b'\\')
-        .filter(|l| text[l.keyword.clone()].eq_ignore_ascii_case("FROM"))
-        .map(|l| physical_line(text, l.keyword.start).start)
-        .filter(|&start| start > 0)
-        .collect()
+        .map(|l| (physical_line(text, l.keyword.start).start, &text[l.keyword]))
+        .filter(|&(start, _)| start > 0)
 }
 
-/// Whether the first line of `text` starts a FROM instruction, given that nothing before it
-/// reads into it.
-pub fn starts_with_from(text: &str) -> bool {
+/// The first word of the first line of `text`, given that nothing before it reads into it:
+/// the keyword of the instruction starting there, if one does.
+pub fn first_word(text: &str) -> &str {
     let line = physical_line(text, 0);
     let keyword = skip_blanks(text, 0, line.end);
     let end = (keyword..line.end)
         .find(|&i| is_blank(text.as_bytes()[i]))
         .unwrap_or(line.end);
-    text[keyword..end].eq_ignore_ascii_case("FROM")
+    &text[keyword..end]
 }
 
 /// Whether the instructions of `text[..end]` (the text of a chunk, followed by the first line
