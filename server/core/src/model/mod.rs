@@ -92,24 +92,25 @@ impl<'a> Model<'a> {
     /// Runs `f` on the same file with only the bodies of the `needed` stages (every FROM and
     /// everything before the first stays, so stages keep their indices, names and bases, and
     /// instructions their stage). Which stages reach the final image is taken from this model:
-    /// the dropped bodies may be what decides it. The instructions are lent to that model and
-    /// taken back, not copied: copying them cost more than running the rules on them.
+    /// the dropped bodies may be what decides it. The instructions and stages are lent to that
+    /// model and taken back, not copied: copying them cost more than running the rules on them.
     pub(crate) fn with_focus<T>(&mut self, needed: &[bool], f: impl FnOnce(&Model) -> T) -> T {
         let first = self
             .stages
             .first()
             .map_or(self.instructions.len(), |s| s.from);
         let mut picked: Vec<usize> = (0..first).collect();
-        let stages = self
-            .stages
-            .iter()
+        // The stages themselves, renumbered for that model and back: cloning them cost more.
+        let mut stages = std::mem::take(&mut self.stages);
+        let places: Vec<stage::Place> = stages
+            .iter_mut()
             .map(|stage| {
                 let (from, with_body) = (picked.len(), needed[stage.index]);
                 picked.push(stage.from);
                 if with_body {
                     picked.extend(stage.body.clone());
                 }
-                stage.moved(from, with_body)
+                stage.focus(from, with_body)
             })
             .collect();
         let instructions = picked
@@ -128,6 +129,10 @@ impl<'a> Model<'a> {
         for (&i, instr) in picked.iter().zip(&mut focused.instructions) {
             self.instructions[i] = std::mem::take(instr);
         }
+        for (stage, place) in focused.stages.iter_mut().zip(places) {
+            stage.unfocus(place);
+        }
+        self.stages = focused.stages;
         self.comments = focused.comments;
         self.recovered = focused.recovered;
         out
@@ -230,6 +235,7 @@ mod tests {
         let text = "ARG V=1\nFROM a:$V AS one\nENV A=1\nWORKDIR /w\nRUN x\n\
                     FROM one AS two\nARG B\nRUN y\nFROM scratch\nCOPY --from=two / /\nENV C=2\n";
         let mut model = Model::build(text, &crate::syntax::parse(text));
+        let whole = format!("{:?}\n{:?}", model.stages, model.instructions);
         for needed in [[true, false, true], [false, true, false], [false; 3]] {
             let (focused, rebuilt) = model.with_focus(&needed, |focused| {
                 let mut instructions = focused.instructions.clone();
@@ -242,6 +248,9 @@ mod tests {
                 (format!("{:?}", focused.stages), format!("{rebuilt:?}"))
             });
             assert_eq!(focused, rebuilt, "{needed:?}");
+            // and the model has its stages and instructions back, as they were.
+            let after = format!("{:?}\n{:?}", model.stages, model.instructions);
+            assert_eq!(after, whole, "{needed:?}");
         }
     }
 }

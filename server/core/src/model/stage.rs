@@ -39,32 +39,53 @@ pub struct Stage {
     pub workdirs: Vec<usize>,
 }
 
+/// Where a stage is in the whole model while [`Stage::focus`] has it in a focused one.
+pub(crate) struct Place {
+    from: usize,
+    body: std::ops::Range<usize>,
+    /// Its ENV / ARG and WORKDIR indices, while the focused model has no body for them.
+    dropped: Option<(Vec<usize>, Vec<usize>)>,
+}
+
 impl Stage {
-    /// The stage in a model where its FROM is instruction `from`, followed by its body if
-    /// `with_body` (see [`crate::model::Model::with_focus`]).
-    pub(crate) fn moved(&self, from: usize, with_body: bool) -> Stage {
-        let at = |i: &usize| i - self.from + from;
-        let (body, declarations, workdirs) = if with_body {
-            (
-                at(&self.body.start)..at(&self.body.end),
-                self.declarations.iter().map(at).collect(),
-                self.workdirs.iter().map(at).collect(),
-            )
-        } else {
-            (from + 1..from + 1, Vec::new(), Vec::new())
+    /// Renumbers the stage for a model where its FROM is instruction `from`, followed by its
+    /// body if `with_body` (see [`crate::model::Model::with_focus`]); [`Stage::unfocus`] with
+    /// what it returns puts it back.
+    pub(crate) fn focus(&mut self, from: usize, with_body: bool) -> Place {
+        let mut place = Place {
+            from: self.from,
+            body: self.body.clone(),
+            dropped: None,
         };
-        Stage {
-            index: self.index,
-            name: self.name.clone(),
-            from,
-            body,
-            base: self.base.clone(),
-            image: self.image.clone(),
-            reaches_final: self.reaches_final,
-            ships_layers: self.ships_layers,
-            declarations,
-            workdirs,
+        if with_body {
+            self.shift(from);
+        } else {
+            let declarations = std::mem::take(&mut self.declarations);
+            place.dropped = Some((declarations, std::mem::take(&mut self.workdirs)));
+            self.from = from;
+            self.body = from + 1..from + 1;
         }
+        place
+    }
+
+    pub(crate) fn unfocus(&mut self, place: Place) {
+        match place.dropped {
+            Some((declarations, workdirs)) => {
+                (self.declarations, self.workdirs) = (declarations, workdirs);
+                self.from = place.from;
+            }
+            None => self.shift(place.from),
+        }
+        self.body = place.body;
+    }
+
+    /// Moves the stage's FROM to instruction `from`, its body and indices with it.
+    fn shift(&mut self, from: usize) {
+        let at = |i: &mut usize| *i = *i - self.from + from;
+        self.declarations.iter_mut().for_each(at);
+        self.workdirs.iter_mut().for_each(at);
+        let body = self.body.start - self.from + from..self.body.end - self.from + from;
+        (self.from, self.body) = (from, body);
     }
 }
 
