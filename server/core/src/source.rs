@@ -57,8 +57,9 @@ struct ChunkState {
 }
 
 /// How much a chunk may grow past twice its size at its last cut before it is cut again: a
-/// chunk grows by merges while its text is edited, and a cut scans it for instructions.
-const GROWTH_SLACK: usize = 4096;
+/// chunk grows by merges while its text is edited, and a cut scans it for instructions. A
+/// few instructions' worth, as every keystroke in a chunk costs in proportion to it.
+const GROWTH_SLACK: usize = 1024;
 
 impl SourceFile {
     pub fn new(text: &str) -> SourceFile {
