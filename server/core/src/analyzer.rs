@@ -14,6 +14,7 @@
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::ops::Range;
+use std::sync::Arc;
 
 use rustc_hash::FxHasher;
 
@@ -41,17 +42,19 @@ struct Analysed {
 
 impl Analyzer {
     pub fn analyze(&mut self, file: &crate::SourceFile) -> Analysis {
-        self.analyze_text(&file.text(), file.trees(), &Environment::default())
+        self.analyze_text(|| file.text(), file.trees(), &Environment::default())
     }
 
-    /// `trees` must be the parse of `text` (as [`crate::SourceFile`] keeps it).
+    /// Analyses the text `trees` is the parse of (as [`crate::SourceFile`] keeps it). `text`
+    /// gives it, called only when it is not the text of the last analysis or model.
     pub fn analyze_text(
         &mut self,
-        text: &str,
+        text: impl FnOnce() -> String,
         trees: &crate::syntax::Trees,
         environment: &Environment,
     ) -> Analysis {
-        let mut model = Model::build_cached(text, trees, &mut self.model);
+        let text = self.text(text, trees);
+        let mut model = Model::build_cached(&text, trees, &mut self.model);
         if self.environment.as_ref() != Some(environment) {
             self.stages.clear();
             self.environment = Some(environment.clone());
@@ -87,19 +90,27 @@ impl Analyzer {
         analysis
     }
 
-    /// Runs `f` on the model of `text` (`trees` its parse), built from what the last
-    /// analysis or model kept: the size features ask for the model of the version just
-    /// analysed, which then costs no reading at all.
+    /// Runs `f` on the model of the text `trees` is the parse of (`text` gives it, as for
+    /// [`Analyzer::analyze_text`]), built from what the last analysis or model kept: the
+    /// editor's requests ask about the version just analysed, whose model and text are then
+    /// given back whole.
     pub fn with_model<T>(
         &mut self,
-        text: &str,
+        text: impl FnOnce() -> String,
         trees: &crate::syntax::Trees,
         f: impl FnOnce(&Model) -> T,
     ) -> T {
-        let model = Model::build_cached(text, trees, &mut self.model);
+        let text = self.text(text, trees);
+        let model = Model::build_cached(&text, trees, &mut self.model);
         let out = f(&model);
         model.keep(&mut self.model);
         out
+    }
+
+    fn text(&self, text: impl FnOnce() -> String, trees: &crate::syntax::Trees) -> Arc<String> {
+        self.model
+            .text_of(trees)
+            .unwrap_or_else(|| Arc::new(text()))
     }
 
     /// How many RUN scripts the last analysis read; the others were reused.
@@ -255,13 +266,20 @@ mod tests {
         let mut file = SourceFile::new(text);
         let mut analyzer = Analyzer::default();
         analyzer.analyze(&file);
-        let stages = analyzer.with_model(text, file.trees(), |model| model.stages.len());
+        let stages = analyzer.with_model(
+            || unreachable!("the text just analysed is kept"),
+            file.trees(),
+            |model| model.stages.len(),
+        );
         assert_eq!(stages, 2);
         assert_eq!(analyzer.spans_read(), 0);
         // A newer version reads only what changed, and the next analysis builds on it.
         file.edit(text.len()..text.len(), "RUN true\n");
-        let instructions =
-            analyzer.with_model(&file.text(), file.trees(), |model| model.instructions.len());
+        let instructions = analyzer.with_model(
+            || file.text(),
+            file.trees(),
+            |model| model.instructions.len(),
+        );
         assert_eq!((instructions, analyzer.spans_read()), (5, 1));
         let analysis = analyzer.analyze(&file);
         assert_eq!(analyzer.spans_read(), 0);

@@ -26,6 +26,7 @@
 
 use std::borrow::Cow;
 use std::ops::Range;
+use std::sync::Arc;
 
 use ropey::{Rope, RopeSlice};
 use tree_sitter::{InputEdit, Parser, Point, Tree};
@@ -34,11 +35,11 @@ use crate::model::Kind;
 use crate::syntax::directives::Directives;
 use crate::syntax::logical::{first_word, instruction_starts, reads_past};
 use crate::syntax::statements::statements;
-use crate::syntax::{containerfile_parser, Chunk, Trees};
+use crate::syntax::{containerfile_parser, Chunk, ParseId, Trees};
 
 pub struct SourceFile {
     rope: Rope,
-    trees: Trees,
+    trees: Arc<Trees>,
     /// One for each chunk of `trees`.
     state: Vec<ChunkState>,
     /// The escape character the chunks were cut for.
@@ -65,12 +66,13 @@ impl SourceFile {
     pub fn new(text: &str) -> SourceFile {
         let mut file = SourceFile {
             rope: Rope::from_str(text),
-            trees: Trees {
+            trees: Arc::new(Trees {
                 chunks: vec![Chunk {
                     range: 0..0,
                     statements: Vec::new().into(),
                 }],
-            },
+                parse: ParseId::new(),
+            }),
             state: vec![],
             escape: b'\\',
             parser: containerfile_parser(),
@@ -85,6 +87,16 @@ impl SourceFile {
 
     pub fn trees(&self) -> &Trees {
         &self.trees
+    }
+
+    /// The trees, shared: a snapshot of them costs nothing until the next edit, which then
+    /// copies the list of chunks (not their statements) if the snapshot is still held.
+    pub fn shared_trees(&self) -> Arc<Trees> {
+        self.trees.clone()
+    }
+
+    fn trees_mut(&mut self) -> &mut Trees {
+        Arc::make_mut(&mut self.trees)
     }
 
     pub fn text(&self) -> String {
@@ -121,8 +133,8 @@ impl SourceFile {
     fn cut_all(&mut self) {
         self.escape = Directives::parse(&self.text()).escape;
         let whole = 0..self.rope.len_bytes();
-        self.trees.chunks.truncate(1);
-        self.trees.chunks[0].range = whole;
+        self.trees_mut().chunks.truncate(1);
+        self.trees_mut().chunks[0].range = whole;
         self.state = vec![ChunkState {
             stale: true,
             ..ChunkState::default()
@@ -162,7 +174,7 @@ impl SourceFile {
         });
         self.state.splice(i..=i, states);
         let n = chunks.len();
-        self.trees.chunks.splice(i..=i, chunks);
+        self.trees_mut().chunks.splice(i..=i, chunks);
         n
     }
 
@@ -189,7 +201,7 @@ impl SourceFile {
         self.rope.insert(start_char, new_text);
         let new_end = start + new_text.len();
         let new_end_position = past(start_position, new_text);
-        let chunk = &mut self.trees.chunks[first];
+        let chunk = &mut self.trees_mut().chunks[first];
         chunk.range.end = chunk.range.end - old_end + new_end;
         let state = &mut self.state[first];
         state.stale = true;
@@ -203,7 +215,7 @@ impl SourceFile {
                 new_end_position,
             });
         }
-        for chunk in &mut self.trees.chunks[first + 1..] {
+        for chunk in &mut self.trees_mut().chunks[first + 1..] {
             chunk.range =
                 chunk.range.start - old_end + new_end..chunk.range.end - old_end + new_end;
         }
@@ -247,8 +259,8 @@ impl SourceFile {
                 new_end_position,
             });
         }
-        self.trees.chunks[first].range.end = new_end;
-        self.trees.chunks.drain(first + 1..=last);
+        self.trees_mut().chunks[first].range.end = new_end;
+        self.trees_mut().chunks.drain(first + 1..=last);
         self.state.drain(first + 1..=last);
     }
 
@@ -291,7 +303,7 @@ impl SourceFile {
             let range = self.trees.chunks[i].range.clone();
             let old = state.tree.take();
             let tree = parse_range(&mut self.parser, &self.rope, range.clone(), old.as_ref());
-            self.trees.chunks[i].statements = statements(&tree);
+            self.trees_mut().chunks[i].statements = statements(&tree);
             let ends = self.grammar_ends(range, &tree);
             let state = &mut self.state[i];
             state.stale = false;
@@ -302,6 +314,7 @@ impl SourceFile {
                 i += 1;
             }
         }
+        self.trees_mut().parse = ParseId::new();
     }
 
     /// Whether the grammar, too, ends the statements of `chunk` (`tree` its parse) where it ends, so that

@@ -68,7 +68,7 @@ impl Document {
         Snapshot {
             version: self.version,
             rope: self.file.rope().clone(),
-            trees: self.file.trees().clone(),
+            trees: self.file.shared_trees(),
         }
     }
 
@@ -102,7 +102,7 @@ impl Document {
 pub struct Snapshot {
     pub version: i32,
     pub rope: Rope,
-    pub trees: Trees,
+    pub trees: Arc<Trees>,
 }
 
 /// One version of a document and its findings.
@@ -170,7 +170,7 @@ impl OpenDocument {
                 .unwrap_or_default()
         };
         let findings: Arc<[Finding]> = analyzer
-            .analyze_text(&text_of(&snapshot.rope), &snapshot.trees, &environment)
+            .analyze_text(|| text_of(&snapshot.rope), &snapshot.trees, &environment)
             .findings
             .into();
         let mut doc = self.lock();
@@ -197,11 +197,10 @@ impl OpenDocument {
     /// Runs `f` on the model of a version's text and trees, reusing what the analyses kept (see
     /// [`Analyzer::with_model`]). Not to be called with the document locked (lock order).
     pub fn with_model<T>(&self, snapshot: &Snapshot, f: impl FnOnce(&Model) -> T) -> T {
-        let text = text_of(&snapshot.rope);
         self.analyzer
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .with_model(&text, &snapshot.trees, f)
+            .with_model(|| text_of(&snapshot.rope), &snapshot.trees, f)
     }
 
     /// The size estimate of `version` with `registry` and `listing`: the one kept when it was

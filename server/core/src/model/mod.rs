@@ -9,6 +9,7 @@ pub mod shell;
 pub mod stage;
 
 use std::ops::Range;
+use std::sync::Arc;
 
 pub use instruction::{Flag, Instruction, Kind};
 pub use model_cache::ModelCache;
@@ -40,12 +41,22 @@ impl<'a> Model<'a> {
     /// [`Model::build`] for the next version of a document: the stages whose text did not
     /// change since the previous build with `cache` are reused, and RUN scripts whose text did
     /// not change are not read again. Give the model back with [`Model::keep`].
-    pub fn build_cached(text: &'a str, trees: &Trees, cache: &mut ModelCache) -> Model<'a> {
+    pub fn build_cached(text: &'a Arc<String>, trees: &Trees, cache: &mut ModelCache) -> Model<'a> {
         let directives = Directives::parse(text);
         if directives.escape != model_cache::ESCAPE {
             let model = Model::build_with(text, trees, Some(&mut cache.scripts));
             cache.forget(model.instructions.len());
             return model;
+        }
+        if let Some((read, stages)) = cache.again(text, trees) {
+            return Model {
+                text: text.as_str(),
+                directives,
+                instructions: read.instructions,
+                stages,
+                comments: read.segments.comments,
+                recovered: read.segments.recovered,
+            };
         }
         let read = cache.read(text, trees);
         Model::assemble(text, directives, read.instructions, read.segments)
@@ -53,7 +64,12 @@ impl<'a> Model<'a> {
 
     /// Ends a [`Model::build_cached`]: what the next build can reuse goes back to `cache`.
     pub fn keep(self, cache: &mut ModelCache) {
-        cache.keep(self.text, self.instructions, self.comments, self.recovered);
+        cache.keep(
+            self.instructions,
+            self.stages,
+            self.comments,
+            self.recovered,
+        );
     }
 
     fn build_with(text: &'a str, trees: &Trees, mut cache: Option<&mut ScriptCache>) -> Model<'a> {

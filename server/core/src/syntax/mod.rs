@@ -9,6 +9,7 @@ pub mod statements;
 pub mod words;
 
 use std::ops::Range;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use tree_sitter::Parser;
@@ -30,6 +31,21 @@ pub fn containerfile_parser() -> Parser {
 #[derive(Clone)]
 pub struct Trees {
     pub(crate) chunks: Vec<Chunk>,
+    /// Which parse this is. Every parse and every reparse after an edit takes a new one and
+    /// clones share it, so two trees with the same `parse` are of the very same text: the
+    /// model of a version the editor asks about again is then not looked at chunk by chunk.
+    pub(crate) parse: ParseId,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) struct ParseId(u64);
+
+impl ParseId {
+    /// One never given before in this process.
+    pub(crate) fn new() -> ParseId {
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        ParseId(NEXT.fetch_add(1, Ordering::Relaxed))
+    }
 }
 
 #[derive(Clone)]
@@ -56,5 +72,6 @@ pub fn parse(text: &str) -> Trees {
             range: 0..text.len(),
             statements: statements(&tree),
         }],
+        parse: ParseId::new(),
     }
 }
