@@ -74,10 +74,7 @@ fn is_syntax(f: &Finding) -> bool {
 
 /// The instruction a finding is about, whose pragmas silence it.
 fn instruction_of<'m>(model: &'m Model, f: &Finding) -> Option<&'m Instruction> {
-    model
-        .instructions
-        .iter()
-        .find(|i| i.range().contains(&f.range.start) || i.range().start == f.range.start)
+    Some(&model.instructions[model.instruction_at(f.range.start)?])
 }
 
 /// "Ignore CODE for this instruction": adds the code to a `# dockerlean ignore=` pragma directly
@@ -92,14 +89,16 @@ pub fn ignore_fix(model: &Model, finding: &Finding) -> Option<Fix> {
     let start = instruction_of(model, finding)?.range().start;
     let title = format!("Ignore {code} for this instruction");
     let block = crate::syntax::logical::comment_block_above(text, start);
-    let existing = model.comments.iter().find(|c| {
+    let first = model.comments.partition_point(|c| c.start < block.start);
+    let mut in_block = model.comments[first..]
+        .iter()
+        .take_while(|c| c.end <= block.end);
+    let existing = in_block.find(|c| {
         let comment = &text[c.start..c.end];
-        block.start <= c.start
-            && c.end <= block.end
-            && comment
-                .trim_start_matches('#')
-                .trim_start()
-                .starts_with("dockerlean")
+        comment
+            .trim_start_matches('#')
+            .trim_start()
+            .starts_with("dockerlean")
             && parse(comment).is_some_and(|p| !p.global)
     });
     let edit = match existing {
@@ -110,7 +109,8 @@ pub fn ignore_fix(model: &Model, finding: &Finding) -> Option<Fix> {
         None => {
             let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
             let indent = &text[line_start..start];
-            let newline = if text[start..].contains("\r\n") {
+            let line_end = text[start..].find('\n').map(|i| start + i);
+            let newline = if line_end.is_some_and(|end| text[..end].ends_with('\r')) {
                 "\r\n"
             } else {
                 "\n"
@@ -217,6 +217,36 @@ mod tests {
         // A hadolint pragma is hadolint's: ours goes on a line of its own.
         let text = "FROM debian:12-slim\n# hadolint ignore=DL3009\nRUN apt-get install -y curl\n";
         assert!(ignored(text).contains("# hadolint ignore=DL3009\n# dockerlean ignore=DKL102\n"));
+    }
+
+    #[test]
+    fn the_ignore_action_ends_its_line_as_the_instruction_line_ends() {
+        let text = "FROM python:3.12-slim\r\nRUN pip install a\r\n";
+        let out = ignore_fix_round_trip(text);
+        assert_eq!(
+            out,
+            "FROM python:3.12-slim\r\n# dockerlean ignore=DKL101\r\nRUN pip install a\r\n"
+        );
+        // Only that line counts, not one further down.
+        let text = "FROM python:3.12-slim\nRUN pip install a\nCMD x\r\n";
+        assert!(ignore_fix_round_trip(text).contains("\n# dockerlean ignore=DKL101\nRUN"));
+    }
+
+    #[test]
+    fn the_ignore_action_extends_the_pragma_of_its_own_comment_block() {
+        let text =
+            "# dockerlean ignore=DKL103\nFROM debian:12-slim\n# dockerlean ignore=DKL001\n\n\
+                    # why\n# dockerlean ignore=DKL103\n# more\nRUN apt-get install -y curl\n";
+        let out = ignored(text);
+        assert!(
+            out.ends_with(
+                "# why\n# dockerlean ignore=DKL103,DKL102\n# more\nRUN apt-get install -y curl\n"
+            ),
+            "{out}"
+        );
+        assert!(out.starts_with(
+            "# dockerlean ignore=DKL103\nFROM debian:12-slim\n# dockerlean ignore=DKL001\n\n"
+        ));
     }
 
     fn ignore_fix_round_trip(text: &str) -> String {

@@ -68,10 +68,7 @@ pub fn hover(
     offset: usize,
     markdown: bool,
 ) -> Option<(Range<usize>, String)> {
-    let index = model
-        .instructions
-        .iter()
-        .position(|i| i.range().start <= offset && offset <= i.range().end)?;
+    let index = model.instruction_at(offset)?;
     let instr = &model.instructions[index];
     let mut w = Writer::new(markdown);
     match instr.kind {

@@ -154,6 +154,16 @@ impl<'a> Model<'a> {
         out
     }
 
+    /// The index of the instruction whose text holds `offset`, ends included (the first of two
+    /// that touch there).
+    pub fn instruction_at(&self, offset: usize) -> Option<usize> {
+        let first = self
+            .instructions
+            .partition_point(|i| i.range().end < offset);
+        let instr = self.instructions.get(first)?;
+        (instr.range().start <= offset).then_some(first)
+    }
+
     pub fn stage_of(&self, instr: &Instruction) -> Option<&Stage> {
         instr.stage.map(|s| &self.stages[s])
     }
