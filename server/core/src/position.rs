@@ -1,6 +1,8 @@
 //! Conversions between byte offsets and (line, column) positions, with columns counted in the
 //! unit a client asks for. Lines end at `\n` only (a `\r` before it belongs to the line).
 
+use std::ops::Range;
+
 use ropey::Rope;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -40,30 +42,12 @@ impl std::fmt::Display for PositionError {
 }
 
 pub fn offset_to_line_col(rope: &Rope, byte: usize, enc: Encoding) -> LineCol {
-    let byte = floor_char_boundary(rope, byte);
-    let line = rope.byte_to_line(byte);
-    let line_start = rope.line_to_byte(line);
-    // Counted along the line: four more lookups in the rope cost more than a line's
-    // characters.
-    let before = || rope.byte_slice(line_start..byte).chars();
-    let col = match enc {
-        Encoding::Utf8 => byte - line_start,
-        Encoding::Utf16 => before().map(char::len_utf16).sum(),
-        Encoding::Utf32 => before().count(),
-    };
-    LineCol { line, col }
+    Lines::of(rope).line_col(byte, enc)
 }
 
 /// The largest character boundary at or before `byte`, clamped to the text.
 pub fn floor_char_boundary(rope: &Rope, byte: usize) -> usize {
-    let byte = byte.min(rope.len_bytes());
-    // The rope's chunks start at character boundaries.
-    let (chunk, chunk_start, _, _) = rope.chunk_at_byte(byte);
-    let mut at = byte - chunk_start;
-    while !chunk.is_char_boundary(at) {
-        at -= 1;
-    }
-    chunk_start + at
+    Lines::of(rope).floor_char_boundary(byte)
 }
 
 /// The byte offset of `pos`. A column past the end of its line is clamped to the line's end
@@ -75,34 +59,7 @@ pub fn line_col_to_offset(
     pos: LineCol,
     enc: Encoding,
 ) -> Result<usize, PositionError> {
-    let lines = rope.len_lines();
-    if pos.line >= lines {
-        return Err(PositionError::LinePastEnd {
-            line: pos.line,
-            lines,
-        });
-    }
-    let line_start = rope.line_to_byte(pos.line);
-    let line = rope.line(pos.line);
-    let content_bytes = line_content_len(&line);
-    let within = match enc {
-        Encoding::Utf8 => {
-            let b = pos.col.min(content_bytes);
-            // Back to a character boundary.
-            line.char_to_byte(line.byte_to_char(b))
-        }
-        Encoding::Utf16 => {
-            let content_chars = line.byte_to_char(content_bytes);
-            let max_cu = line.char_to_utf16_cu(content_chars);
-            let cu = pos.col.min(max_cu);
-            line.char_to_byte(line.utf16_cu_to_char(cu))
-        }
-        Encoding::Utf32 => {
-            let content_chars = line.byte_to_char(content_bytes);
-            line.char_to_byte(pos.col.min(content_chars))
-        }
-    };
-    Ok(line_start + within)
+    Lines::of(rope).offset(pos, enc)
 }
 
 /// Like [`line_col_to_offset`], but a line past the end means the end of the text.
@@ -110,20 +67,232 @@ pub fn line_col_to_offset_clamped(rope: &Rope, pos: LineCol, enc: Encoding) -> u
     line_col_to_offset(rope, pos, enc).unwrap_or(rope.len_bytes())
 }
 
-fn line_content_len(line: &ropey::RopeSlice) -> usize {
-    let mut len = line.len_bytes();
-    if len > 0 && line.byte(len - 1) == b'\n' {
-        len -= 1;
-        if len > 0 && line.byte(len - 1) == b'\r' {
-            len -= 1;
+/// What a conversion reads: the rope, or its text when the rope holds all of it in one chunk
+/// (a document under about 1 KB). Ropey keeps the line and character counts of inner nodes
+/// only, so on a rope that is a single leaf every query counts the whole text again: a
+/// conversion made about eight of them, 9,000 instructions for a 24-line file.
+enum Lines<'a> {
+    Text(&'a str),
+    Rope(&'a Rope),
+}
+
+impl<'a> Lines<'a> {
+    fn of(rope: &'a Rope) -> Lines<'a> {
+        let mut chunks = rope.chunks();
+        let first = chunks.next().unwrap_or_default();
+        match chunks.next() {
+            None => Lines::Text(first),
+            Some(_) => Lines::Rope(rope),
         }
     }
-    len
+
+    fn len_bytes(&self) -> usize {
+        match self {
+            Lines::Text(text) => text.len(),
+            Lines::Rope(rope) => rope.len_bytes(),
+        }
+    }
+
+    fn len_lines(&self) -> usize {
+        match self {
+            Lines::Text(text) => text.bytes().filter(|&b| b == b'\n').count() + 1,
+            Lines::Rope(rope) => rope.len_lines(),
+        }
+    }
+
+    /// The line `byte` (at most the text's length) is on, and where that line starts.
+    fn line_of(&self, byte: usize) -> (usize, usize) {
+        match self {
+            Lines::Text(text) => {
+                let before = &text.as_bytes()[..byte];
+                let line = before.iter().filter(|&&b| b == b'\n').count();
+                (line, text[..byte].rfind('\n').map_or(0, |i| i + 1))
+            }
+            Lines::Rope(rope) => {
+                let line = rope.byte_to_line(byte);
+                (line, rope.line_to_byte(line))
+            }
+        }
+    }
+
+    /// Where `line` (less than the number of lines, or equal to it: the end) starts.
+    fn line_to_byte(&self, line: usize) -> usize {
+        match self {
+            Lines::Text(text) => match line.checked_sub(1) {
+                None => 0,
+                Some(breaks) => text
+                    .match_indices('\n')
+                    .nth(breaks)
+                    .map_or(text.len(), |(i, _)| i + 1),
+            },
+            Lines::Rope(rope) => rope.line_to_byte(line),
+        }
+    }
+
+    fn byte(&self, at: usize) -> u8 {
+        match self {
+            Lines::Text(text) => text.as_bytes()[at],
+            Lines::Rope(rope) => rope.byte(at),
+        }
+    }
+
+    /// The characters of `range` (character boundaries).
+    fn chars(&self, range: Range<usize>) -> Chars<'a> {
+        match self {
+            Lines::Text(text) => Chars::Text(text[range].chars()),
+            Lines::Rope(rope) => Chars::Rope(rope.byte_slice(range).chars()),
+        }
+    }
+
+    fn floor_char_boundary(&self, byte: usize) -> usize {
+        let byte = byte.min(self.len_bytes());
+        // The rope's chunks start at character boundaries.
+        let (chunk, chunk_start) = match self {
+            Lines::Text(text) => (*text, 0),
+            Lines::Rope(rope) => {
+                let (chunk, start, _, _) = rope.chunk_at_byte(byte);
+                (chunk, start)
+            }
+        };
+        let mut at = byte - chunk_start;
+        while !chunk.is_char_boundary(at) {
+            at -= 1;
+        }
+        chunk_start + at
+    }
+
+    fn line_col(&self, byte: usize, enc: Encoding) -> LineCol {
+        let byte = self.floor_char_boundary(byte);
+        let (line, line_start) = self.line_of(byte);
+        // Counted along the line: four more lookups in the rope cost more than a line's
+        // characters.
+        let before = || self.chars(line_start..byte);
+        let col = match enc {
+            Encoding::Utf8 => byte - line_start,
+            Encoding::Utf16 => before().map(char::len_utf16).sum(),
+            Encoding::Utf32 => before().count(),
+        };
+        LineCol { line, col }
+    }
+
+    fn offset(&self, pos: LineCol, enc: Encoding) -> Result<usize, PositionError> {
+        let lines = self.len_lines();
+        if pos.line >= lines {
+            return Err(PositionError::LinePastEnd {
+                line: pos.line,
+                lines,
+            });
+        }
+        let line_start = self.line_to_byte(pos.line);
+        let content_end = self.content_end(line_start, pos.line + 1, lines);
+        let within = |units: fn(char) -> usize| {
+            let mut counted = 0;
+            let mut at = line_start;
+            for c in self.chars(line_start..content_end) {
+                counted += units(c);
+                // Inside a character (a surrogate pair): its start.
+                if counted > pos.col {
+                    break;
+                }
+                at += c.len_utf8();
+            }
+            at
+        };
+        Ok(match enc {
+            Encoding::Utf8 => self.floor_char_boundary((line_start + pos.col).min(content_end)),
+            Encoding::Utf16 => within(char::len_utf16),
+            Encoding::Utf32 => within(|_| 1),
+        })
+    }
+
+    /// Where the content of the line starting at `line_start` ends, `next` the line after it:
+    /// before its `\n` or `\r\n`.
+    fn content_end(&self, line_start: usize, next: usize, lines: usize) -> usize {
+        let mut end = if next < lines {
+            self.line_to_byte(next)
+        } else {
+            self.len_bytes()
+        };
+        let ends_with = |end: usize, byte: u8| end > line_start && self.byte(end - 1) == byte;
+        if ends_with(end, b'\n') {
+            end -= 1;
+            if ends_with(end, b'\r') {
+                end -= 1;
+            }
+        }
+        end
+    }
+}
+
+enum Chars<'a> {
+    Text(std::str::Chars<'a>),
+    Rope(ropey::iter::Chars<'a>),
+}
+
+impl Iterator for Chars<'_> {
+    type Item = char;
+
+    fn next(&mut self) -> Option<char> {
+        match self {
+            Chars::Text(chars) => chars.next(),
+            Chars::Rope(chars) => chars.next(),
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+    use proptest::sample::select;
+
+    /// Every offset and every position (and some past the end of each line and of the text),
+    /// in every encoding, converted by reading the text and by querying the rope.
+    fn text_and_rope_agree(text: &str) {
+        let rope = Rope::from_str(text);
+        let (read, queried) = (Lines::Text(text), Lines::Rope(&rope));
+        let lines = queried.len_lines();
+        assert_eq!(read.len_lines(), lines);
+        for enc in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
+            for byte in 0..=text.len() + 1 {
+                assert_eq!(
+                    read.line_col(byte, enc),
+                    queried.line_col(byte, enc),
+                    "{byte}"
+                );
+            }
+            for line in 0..=lines {
+                let longest = text.lines().nth(line).map_or(0, str::len) + 2;
+                for col in 0..=longest {
+                    let pos = LineCol { line, col };
+                    assert_eq!(read.offset(pos, enc), queried.offset(pos, enc), "{pos:?}");
+                }
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+        #[test]
+        fn reading_the_text_converts_as_the_rope_does(
+            pieces in prop::collection::vec(
+                select(vec!["a", "bc", " ", "é", "😀", "\n", "\r\n", "\r"]),
+                0..400,
+            )
+        ) {
+            text_and_rope_agree(&pieces.concat());
+        }
+    }
+
+    #[test]
+    fn a_rope_in_one_chunk_is_read_as_text_and_a_longer_one_queried() {
+        let short = Rope::from_str("FROM a\nRUN b\n");
+        assert!(matches!(Lines::of(&short), Lines::Text("FROM a\nRUN b\n")));
+        assert!(matches!(Lines::of(&Rope::new()), Lines::Text("")));
+        let long = Rope::from_str(&"RUN echo 😀\r\n".repeat(400));
+        assert!(matches!(Lines::of(&long), Lines::Rope(_)));
+    }
 
     #[test]
     fn utf16_columns_count_surrogate_pairs_twice() {
