@@ -25,6 +25,7 @@ mod surroundings;
 mod test_hooks;
 mod text_sync;
 mod transport;
+mod work;
 
 use std::sync::Arc;
 

@@ -2,7 +2,6 @@
 //! by [`super::text_sync`] when a notification gets here; what is left is analysing, publishing
 //! and answering.
 
-use std::panic::AssertUnwindSafe;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
@@ -30,7 +29,7 @@ use super::documents::OpenDocument;
 use super::outbox::Outbox;
 use super::session::{Negotiated, Session};
 use super::size_handlers;
-use super::{convert, fix_all};
+use super::{convert, fix_all, work};
 
 pub struct Backend {
     client: Client,
@@ -51,11 +50,6 @@ struct Publisher {
     publishing: Arc<tokio::sync::Mutex<()>>,
 }
 
-/// Documents up to this size (about 1,000 lines) are analysed on the message loop itself: a
-/// keystroke's analysis there takes a fraction of a millisecond (≈ 0.1 ms for 24 lines), less
-/// than handing it to another thread and back; larger ones would hold up every other message.
-const INLINE_ANALYSIS_MAX_BYTES: usize = 32 << 10;
-
 impl Publisher {
     /// Analyses `version` of `uri` and publishes its diagnostics, unless the document has moved
     /// on meanwhile: the analysis scheduled for the newer version publishes instead.
@@ -63,21 +57,12 @@ impl Publisher {
         let Some(document) = self.session.documents.get(&uri) else {
             return;
         };
-        let analysed = if self.analyses_inline(&document) {
-            std::panic::catch_unwind(AssertUnwindSafe(|| {
-                diagnostics(&self.session, &document, &uri, version)
-            }))
-            // The panic hook has already logged where and why.
-            .map_err(|_| "it panicked".to_owned())
-        } else {
-            let session = self.session.clone();
-            let (task_document, task_uri) = (document.clone(), uri.clone());
-            tokio::task::spawn_blocking(move || {
-                diagnostics(&session, &task_document, &task_uri, version)
-            })
-            .await
-            .map_err(|err| err.to_string())
-        };
+        let session = self.session.clone();
+        let (task_document, task_uri) = (document.clone(), uri.clone());
+        let analysed = work::run(work::quick(&document), move || {
+            diagnostics(&session, &task_document, &task_uri, version)
+        })
+        .await;
         let diagnostics = match analysed {
             Ok(Some(diagnostics)) => diagnostics,
             Ok(None) => return,
@@ -97,13 +82,6 @@ impl Publisher {
     fn publish(&self, uri: Uri, diagnostics: Vec<Diagnostic>, version: Option<i32>) {
         let params = PublishDiagnosticsParams::new(uri, diagnostics, version);
         self.outbox.notify(PublishDiagnostics::METHOD, params);
-    }
-
-    /// Whether analysing `document` is quick enough to do on the message loop: it is small,
-    /// and no test delay holds it up.
-    fn analyses_inline(&self, document: &OpenDocument) -> bool {
-        !super::test_hooks::delays_analysis()
-            && document.lock().file.rope().len_bytes() <= INLINE_ANALYSIS_MAX_BYTES
     }
 
     /// Settings changed: every open document is analysed and published again.
@@ -393,7 +371,7 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let session = self.session.clone();
-        let actions = tokio::task::spawn_blocking(move || {
+        let actions = work::run(work::quick(&document), move || {
             let surroundings = session.surroundings_of(&uri);
             let (config, _) = effective(surroundings.as_deref(), &session.editor_settings);
             let registry = session.registry.sizes();

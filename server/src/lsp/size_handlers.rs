@@ -15,20 +15,27 @@ use super::convert;
 use super::documents::{OpenDocument, Snapshot};
 use super::session::Session;
 use super::size_view::with_model;
-use super::{code_lens, hover, inlay};
+use super::{code_lens, hover, inlay, work};
 
-/// Runs `f` on a snapshot of the document at `uri` in a blocking task, the document unlocked
-/// (edits apply meanwhile); `None` for an unknown document.
+/// Runs `f` on a snapshot of the document at `uri`, the document unlocked (edits apply
+/// meanwhile); `None` for an unknown document. `sizes` when `f` estimates sizes, which lists
+/// the build context's files: that walk, when not done yet, is never done on the message loop.
 async fn on_document<T: Send + 'static>(
     session: &Arc<Session>,
     uri: Uri,
+    sizes: bool,
     f: impl FnOnce(&OpenDocument, &Snapshot, &Uri, &Session) -> T + Send + 'static,
 ) -> Result<Option<T>> {
     let Some(document) = session.documents.get(&uri) else {
         return Ok(None);
     };
+    let inline = work::quick(&document)
+        && (!sizes
+            || session
+                .surroundings_of(&uri)
+                .is_none_or(|around| around.files_listed()));
     let session = session.clone();
-    tokio::task::spawn_blocking(move || {
+    work::run(inline, move || {
         let snapshot = document.snapshot();
         Some(f(&document, &snapshot, &uri, &session))
     })
@@ -44,7 +51,7 @@ fn offset(snapshot: &Snapshot, pos: Position, session: &Session) -> usize {
 }
 
 pub async fn hover(session: &Arc<Session>, uri: Uri, pos: Position) -> Result<Option<Hover>> {
-    let answer = on_document(session, uri, move |document, doc, uri, session| {
+    let answer = on_document(session, uri, true, move |document, doc, uri, session| {
         let at = offset(doc, pos, session);
         let markdown = session.sizes.markdown();
         with_model(
@@ -77,7 +84,7 @@ pub async fn completion(
     uri: Uri,
     pos: Position,
 ) -> Result<Option<CompletionResponse>> {
-    let items = on_document(session, uri, move |document, doc, uri, session| {
+    let items = on_document(session, uri, false, move |document, doc, uri, session| {
         let at = offset(doc, pos, session);
         with_model(document, doc, uri, session, false, |model, _, _| {
             let table = dockerlean_core::size::base_images::table();
@@ -114,7 +121,7 @@ pub async fn inlay_hints(
     if !session.sizes.inlay_hints() {
         return Ok(Some(Vec::new()));
     }
-    on_document(session, uri, move |document, doc, uri, session| {
+    on_document(session, uri, true, move |document, doc, uri, session| {
         let rope = &doc.rope;
         let within = convert::byte_range_clamped(rope, range, session.encoding());
         with_model(document, doc, uri, session, true, |model, estimate, _| {
@@ -141,7 +148,7 @@ pub async fn code_lenses(session: &Arc<Session>, uri: Uri) -> Result<Option<Vec<
     if !session.sizes.code_lens() {
         return Ok(Some(Vec::new()));
     }
-    on_document(session, uri, move |document, doc, uri, session| {
+    on_document(session, uri, true, move |document, doc, uri, session| {
         let rope = &doc.rope;
         with_model(document, doc, uri, session, true, |model, estimate, _| {
             let estimate = estimate.expect("asked for");

@@ -33,6 +33,11 @@ impl Surroundings {
             .get_or_init(|| crate::build_context::list(&self.folder).map(Arc::new))
             .clone()
     }
+
+    /// Whether [`Surroundings::files`] has been listed already.
+    pub fn files_listed(&self) -> bool {
+        self.files.get().is_some()
+    }
 }
 
 #[derive(Default)]
