@@ -22,21 +22,26 @@ pub enum FixAll {
 
 /// Applies the fixes of the findings `config` leaves, pass after pass, until a pass has none.
 pub fn fix_all(text: &str, config: &Config) -> FixAll {
-    let errors = syntax_error_lines(text, &analyze_str(text).findings);
+    let mut findings = analyze_str(text).findings;
+    let errors = syntax_error_lines(text, &findings);
     if !errors.is_empty() {
         return FixAll::SyntaxErrors(errors);
     }
     let mut text = text.to_owned();
     let mut applied = 0;
     for _ in 0..MAX_PASSES {
-        let findings = config.apply(analyze_str(&text).findings);
-        let (edits, count) = compatible_edits(&findings);
+        let (edits, count) = compatible_edits(&config.apply(findings));
         if count == 0 {
             break;
         }
         let next = apply_edits(&text, &edits);
+        if next == text {
+            break;
+        }
+        // Read once: for the check, then for the next pass's fixes.
+        findings = analyze_str(&next).findings;
         // A pass whose result the builder would reject is not taken (no fix should do that).
-        if next == text || !syntax_error_lines(&next, &analyze_str(&next).findings).is_empty() {
+        if !syntax_error_lines(&next, &findings).is_empty() {
             break;
         }
         text = next;
