@@ -2,7 +2,8 @@
 //! language server receives them) against the differential oracle: after every edit the
 //! incrementally reparsed text, each chunk's tree (where the chunk's text parses cleanly), the
 //! instructions read from the chunks and the incremental analysis (per-stage reuse, cached
-//! scripts) must equal a fresh parse and a fresh analysis of the same text.
+//! scripts) must equal a fresh parse and a fresh analysis of the same text, and the model
+//! given back for that version a fresh build.
 #![no_main]
 
 use arbitrary::Arbitrary;
@@ -64,5 +65,10 @@ fuzz_target!(|input: Input| {
         assert_eq!(instructions(file.trees()), instructions(&syntax::parse(&text)));
         let cached = analyzer.analyze(&file).findings;
         assert_eq!(summary(&cached), summary(&analyze_str(&text).findings));
+        // The model of the version just analysed, given back whole as the editor's requests
+        // get it, is the model a fresh build reads from the same chunks.
+        let model = |m: &Model| format!("{:?}\n{:?}", m.instructions, m.stages);
+        let again = analyzer.with_model(|| text.clone(), file.trees(), model);
+        assert_eq!(again, model(&Model::build(&text, file.trees())));
     }
 });
