@@ -1,7 +1,8 @@
 //! This thread's bash parser. A RUN being edited is parsed again on every keystroke, and its
 //! new text differs from the one parsed just before by a few characters: tree-sitter then
 //! reparses it from the last tree, told what changed, which costs a fraction of a fresh parse.
-//! The tree is what a fresh parse gives; only the work differs.
+//! The tree is what a fresh parse gives; only the work differs. (A script with errors is
+//! parsed afresh: how tree-sitter recovers depends on what it reuses.)
 
 use std::cell::RefCell;
 
@@ -35,7 +36,12 @@ pub(crate) fn parse(source: &str) -> Option<Tree> {
             tree.edit(&edit_between(&bash.last, source)?);
             Some(tree)
         });
-        let tree = bash.parser.parse(source, old.as_ref())?;
+        let mut tree = bash.parser.parse(source, old.as_ref())?;
+        // tree-sitter recovers from errors by what it can reuse, so the tree of a script with
+        // errors depends on the trees before it: that one is parsed again from nothing.
+        if old.is_some() && tree.root_node().has_error() {
+            tree = bash.parser.parse(source, None)?;
+        }
         bash.last.clear();
         bash.last.push_str(source);
         bash.tree = Some(tree.clone());
@@ -115,6 +121,28 @@ mod tests {
             source.remove(at);
             let tree = parse(&source).unwrap();
             assert_eq!(tree.root_node().to_sexp(), fresh(&source), "{source:?}");
+        }
+    }
+
+    #[test]
+    fn a_script_bash_cannot_parse_comes_out_as_afresh_whatever_was_parsed_before() {
+        // A RUN's flags before a continuation, as the `edits` fuzz target found them: from
+        // some earlier trees, tree-sitter recovered from the errors differently.
+        let source =
+            "--mount=target=/root/.cache,type=cache\\\n    --mount=target=/go/pkg/mod,type=cache      ";
+        let earlier = (0..source.len()).flat_map(|at| {
+            let mut removed = source.to_owned();
+            removed.remove(at);
+            [removed, format!("{}x{}", &source[..at], &source[at..])]
+        });
+        for before in earlier {
+            parse(&before);
+            let tree = parse(source).unwrap();
+            assert_eq!(
+                tree.root_node().to_sexp(),
+                fresh(source),
+                "after {before:?}"
+            );
         }
     }
 
