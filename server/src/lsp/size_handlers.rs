@@ -14,30 +14,30 @@ use super::completion::{self, ItemKind};
 use super::convert;
 use super::documents::{OpenDocument, Snapshot};
 use super::session::Session;
-use super::size_view::with_model;
+use super::size_view::with_sizes;
+use super::surroundings::Surroundings;
 use super::{code_lens, hover, inlay, work};
 
 /// Runs `f` on a snapshot of the document at `uri`, the document unlocked (edits apply
-/// meanwhile); `None` for an unknown document. `sizes` when `f` estimates sizes, which lists
-/// the build context's files: that walk, when not done yet, is never done on the message loop.
+/// meanwhile), with what surrounds it on the disk when `sizes` asks for it; `None` for an
+/// unknown document. The estimate lists the build context's files: that walk, when not done
+/// yet, is never done on the message loop.
 async fn on_document<T: Send + 'static>(
     session: &Arc<Session>,
     uri: Uri,
     sizes: bool,
-    f: impl FnOnce(&OpenDocument, &Snapshot, &Uri, &Session) -> T + Send + 'static,
+    f: impl FnOnce(&OpenDocument, &Snapshot, &Session, Option<&Surroundings>) -> T + Send + 'static,
 ) -> Result<Option<T>> {
     let Some(document) = session.documents.get(&uri) else {
         return Ok(None);
     };
-    let inline = work::quick(&document)
-        && (!sizes
-            || session
-                .surroundings_of(&uri)
-                .is_none_or(|around| around.files_listed()));
+    let around = sizes.then(|| session.surroundings_of(&uri)).flatten();
+    let inline =
+        work::quick(&document) && around.as_ref().is_none_or(|around| around.files_listed());
     let session = session.clone();
     work::run(inline, move || {
         let snapshot = document.snapshot();
-        Some(f(&document, &snapshot, &uri, &session))
+        Some(f(&document, &snapshot, &session, around.as_deref()))
     })
     .await
     .map_err(|err| {
@@ -51,26 +51,27 @@ fn offset(snapshot: &Snapshot, pos: Position, session: &Session) -> usize {
 }
 
 pub async fn hover(session: &Arc<Session>, uri: Uri, pos: Position) -> Result<Option<Hover>> {
-    let answer = on_document(session, uri, true, move |document, doc, uri, session| {
+    let answer = on_document(session, uri, true, move |document, doc, session, around| {
         let at = offset(doc, pos, session);
         let markdown = session.sizes.markdown();
-        with_model(
+        with_sizes(
             document,
             doc,
-            uri,
             session,
-            true,
+            around,
             |model, estimate, registry| {
-                hover::hover(model, estimate, registry, at, markdown).map(|(range, text)| Hover {
-                    contents: HoverContents::Markup(MarkupContent {
-                        kind: if markdown {
-                            MarkupKind::Markdown
-                        } else {
-                            MarkupKind::PlainText
-                        },
-                        value: text,
-                    }),
-                    range: Some(convert::range(&doc.rope, &range, session.encoding())),
+                hover::hover(model, Some(estimate), registry, at, markdown).map(|(range, text)| {
+                    Hover {
+                        contents: HoverContents::Markup(MarkupContent {
+                            kind: if markdown {
+                                MarkupKind::Markdown
+                            } else {
+                                MarkupKind::PlainText
+                            },
+                            value: text,
+                        }),
+                        range: Some(convert::range(&doc.rope, &range, session.encoding())),
+                    }
                 })
             },
         )
@@ -84,9 +85,9 @@ pub async fn completion(
     uri: Uri,
     pos: Position,
 ) -> Result<Option<CompletionResponse>> {
-    let items = on_document(session, uri, false, move |document, doc, uri, session| {
+    let items = on_document(session, uri, false, move |document, doc, session, _| {
         let at = offset(doc, pos, session);
-        with_model(document, doc, uri, session, false, |model, _, _| {
+        document.with_model(doc, |model| {
             let table = dockerlean_core::size::base_images::table();
             completion::complete(model, table, at)
                 .into_iter()
@@ -121,11 +122,10 @@ pub async fn inlay_hints(
     if !session.sizes.inlay_hints() {
         return Ok(Some(Vec::new()));
     }
-    on_document(session, uri, true, move |document, doc, uri, session| {
+    on_document(session, uri, true, move |document, doc, session, around| {
         let rope = &doc.rope;
         let within = convert::byte_range_clamped(rope, range, session.encoding());
-        with_model(document, doc, uri, session, true, |model, estimate, _| {
-            let estimate = estimate.expect("asked for");
+        with_sizes(document, doc, session, around, |model, estimate, _| {
             inlay::hints(model, estimate, within)
                 .into_iter()
                 .map(|h| InlayHint {
@@ -148,10 +148,9 @@ pub async fn code_lenses(session: &Arc<Session>, uri: Uri) -> Result<Option<Vec<
     if !session.sizes.code_lens() {
         return Ok(Some(Vec::new()));
     }
-    on_document(session, uri, true, move |document, doc, uri, session| {
+    on_document(session, uri, true, move |document, doc, session, around| {
         let rope = &doc.rope;
-        with_model(document, doc, uri, session, true, |model, estimate, _| {
-            let estimate = estimate.expect("asked for");
+        with_sizes(document, doc, session, around, |model, estimate, _| {
             code_lens::lenses(model, estimate)
                 .into_iter()
                 .map(|(range, title)| CodeLens {

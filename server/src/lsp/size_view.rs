@@ -1,34 +1,28 @@
-//! What the size features (hover, completion, inlay hints, code lens) read from a document:
-//! its model and the size estimate, with the build context taken from the document's directory
-//! and the base-image sizes registry look-ups found.
+//! What the size features (hover, inlay hints, code lens) read from a document: its model
+//! and the size estimate, with the build context taken from the document's directory and the
+//! base-image sizes registry look-ups found.
 
 use dockerlean_core::size::context::ContextFiles;
 use dockerlean_core::size::estimate::{estimate, ImageEstimate};
 use dockerlean_core::size::registry_sizes::{self, RegistrySizes};
 use dockerlean_core::Model;
-use tower_lsp_server::ls_types::Uri;
 
 use super::documents::{OpenDocument, Snapshot};
 use super::session::Session;
+use super::surroundings::Surroundings;
 
 /// Runs `f` over the model of the document's `snapshot`, its estimate and the registry sizes
-/// known (the context is only listed when `with_estimate` asks for it, since that walks the
-/// disk; before the model is built, which holds up the document's next analysis). With
-/// registry look-ups on, base images the table lacks are looked up in the background.
-pub fn with_model<T>(
+/// known. The build context is `around`'s, listed before the model is built, which holds up
+/// the document's next analysis. With registry look-ups on, base images the table lacks are
+/// looked up in the background.
+pub fn with_sizes<T>(
     document: &OpenDocument,
     snapshot: &Snapshot,
-    uri: &Uri,
     session: &Session,
-    with_estimate: bool,
-    f: impl FnOnce(&Model, Option<&ImageEstimate>, &RegistrySizes) -> T,
+    around: Option<&Surroundings>,
+    f: impl FnOnce(&Model, &ImageEstimate, &RegistrySizes) -> T,
 ) -> T {
-    if !with_estimate {
-        return document.with_model(snapshot, |model| f(model, None, &RegistrySizes::default()));
-    }
-    let listing = session
-        .surroundings_of(uri)
-        .and_then(|around| around.files());
+    let listing = around.and_then(Surroundings::files);
     document.with_model(snapshot, |model| {
         let wanted = if session.registry.settings().lookups {
             registry_sizes::wanted(model)
@@ -43,6 +37,6 @@ pub fn with_model<T>(
                 &registry,
             )
         });
-        f(model, Some(&estimate), &registry)
+        f(model, &estimate, &registry)
     })
 }

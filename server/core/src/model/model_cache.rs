@@ -249,7 +249,7 @@ impl ModelCache {
         text: &Arc<String>,
         trees: &Trees,
     ) -> Option<(Read, Vec<Stage>)> {
-        if self.last.parse != Some(trees.parse) {
+        if !self.last_read(trees) {
             return None;
         }
         debug_assert_eq!(self.text, *text);
@@ -416,7 +416,12 @@ impl ModelCache {
     /// The text of the last build, when `trees` is the parse it read: a build of the same
     /// version again needs no copy of the text.
     pub(crate) fn text_of(&self, trees: &Trees) -> Option<Arc<String>> {
-        (self.last.parse == Some(trees.parse)).then(|| self.text.clone())
+        self.last_read(trees).then(|| self.text.clone())
+    }
+
+    /// Whether `trees` is the very parse the last build read by spans.
+    fn last_read(&self, trees: &Trees) -> bool {
+        self.last.parse == Some(trees.parse)
     }
 
     /// Whether the last build was the build before it, given back whole.
