@@ -349,7 +349,8 @@ impl LanguageServer for Backend {
             return Ok(action);
         };
         let session = self.session.clone();
-        tokio::task::spawn_blocking(move || {
+        // Fixing all analyses the text pass after pass: never on the message loop.
+        work::run(false, move || {
             let surroundings = session.surroundings_of(&uri);
             let (config, _) = effective(surroundings.as_deref(), &session.editor_settings);
             let (rope, version) = {
