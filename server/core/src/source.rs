@@ -22,7 +22,9 @@
 //! bytes per byte of text. The exception are the trees of the chunks the last edit parsed, so
 //! that the next keystroke there reparses incrementally: a chunk of an instruction parses
 //! afresh in microseconds, but a file that is one big chunk (an escape character other than the
-//! backslash) would be parsed whole on every keystroke.
+//! backslash) would be parsed whole on every keystroke. A chunk whose incremental parse has
+//! errors is parsed again afresh (see [`AFRESH_ON_ERROR_UP_TO`]), as error recovery depends on
+//! the tree reused.
 
 use std::borrow::Cow;
 use std::ops::Range;
@@ -35,7 +37,7 @@ use crate::model::Kind;
 use crate::syntax::directives::Directives;
 use crate::syntax::logical::{first_word, instruction_starts, reads_past};
 use crate::syntax::statements::statements;
-use crate::syntax::{containerfile_parser, Chunk, ParseId, Trees};
+use crate::syntax::{self, containerfile_parser, Chunk, ParseId, Trees};
 
 pub struct SourceFile {
     rope: Rope,
@@ -428,8 +430,18 @@ fn past(start: Point, text: &str) -> Point {
     }
 }
 
+/// The longest chunk whose incremental parse is done again afresh when it has errors (see
+/// [`syntax::reparse`]), so that its tree is the one its text alone gives. Chunks of an
+/// instruction always are. Only a file that is one chunk (an escape character other than the
+/// backslash) can be longer, and parsing all of it on every keystroke while it has an error
+/// would cost about 65 ns a byte (`cargo bench -p dockerlean-bench -- full_parse`); the error
+/// nodes of such a file may depend on the edits before, which the builder's line rules read
+/// the same either way.
+pub const AFRESH_ON_ERROR_UP_TO: usize = 32 * 1024;
+
 /// Parses `range` of the rope on its own, incrementally from `old` if given.
 fn parse_range(parser: &mut Parser, rope: &Rope, range: Range<usize>, old: Option<&Tree>) -> Tree {
+    let afresh_on_error = range.len() <= AFRESH_ON_ERROR_UP_TO;
     let mut read = |byte: usize, _: Point| -> &[u8] {
         let at = range.start + byte;
         if at >= range.end {
@@ -438,9 +450,13 @@ fn parse_range(parser: &mut Parser, rope: &Rope, range: Range<usize>, old: Optio
         let (chunk, chunk_start, _, _) = rope.chunk_at_byte(at);
         &chunk.as_bytes()[at - chunk_start..(range.end - chunk_start).min(chunk.len())]
     };
-    parser
-        .parse_with_options(&mut read, old, None)
-        .expect("a parser with a language and no cancellation always returns a tree")
+    let mut parse = |old: Option<&Tree>| parser.parse_with_options(&mut read, old, None);
+    if afresh_on_error {
+        syntax::reparse(old, parse)
+    } else {
+        parse(old)
+    }
+    .expect("a parser with a language and no cancellation always returns a tree")
 }
 
 /// A rope's text in a string of exactly its size: `to_string` grows it by doubling, which can

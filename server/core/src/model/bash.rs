@@ -1,12 +1,14 @@
 //! This thread's bash parser. A RUN being edited is parsed again on every keystroke, and its
 //! new text differs from the one parsed just before by a few characters: tree-sitter then
 //! reparses it from the last tree, told what changed, which costs a fraction of a fresh parse.
-//! The tree is what a fresh parse gives; only the work differs. (A script with errors is
-//! parsed afresh: how tree-sitter recovers depends on what it reuses.)
+//! The tree is what a fresh parse gives; only the work differs (a script with errors is parsed
+//! afresh, see [`syntax::reparse`]).
 
 use std::cell::RefCell;
 
 use tree_sitter::{InputEdit, Parser, Point, Tree};
+
+use crate::syntax;
 
 /// The parser, and the last text it parsed with its tree.
 struct Bash {
@@ -36,12 +38,7 @@ pub(crate) fn parse(source: &str) -> Option<Tree> {
             tree.edit(&edit_between(&bash.last, source)?);
             Some(tree)
         });
-        let mut tree = bash.parser.parse(source, old.as_ref())?;
-        // tree-sitter recovers from errors by what it can reuse, so the tree of a script with
-        // errors depends on the trees before it: that one is parsed again from nothing.
-        if old.is_some() && tree.root_node().has_error() {
-            tree = bash.parser.parse(source, None)?;
-        }
+        let tree = syntax::reparse(old.as_ref(), |old| bash.parser.parse(source, old))?;
         bash.last.clear();
         bash.last.push_str(source);
         bash.tree = Some(tree.clone());
