@@ -48,18 +48,11 @@ impl<'a> Model<'a> {
             cache.forget(model.instructions.len());
             return model;
         }
-        if let Some((read, stages)) = cache.again(text, trees) {
-            return Model {
-                text: text.as_str(),
-                directives,
-                instructions: read.instructions,
-                stages,
-                comments: read.segments.comments,
-                recovered: read.segments.recovered,
-            };
-        }
-        let read = cache.read(text, trees);
-        Model::assemble(text, directives, read.instructions, read.segments)
+        let (read, stages) = match cache.again(text, trees) {
+            Some((read, stages)) => (read, Some(stages)),
+            None => (cache.read(text, trees), None),
+        };
+        Model::assemble(text, directives, read.instructions, read.segments, stages)
     }
 
     /// Ends a [`Model::build_cached`]: what the next build can reuse goes back to `cache`.
@@ -85,16 +78,18 @@ impl<'a> Model<'a> {
                 None => shell::run_script(text, instr),
             });
         }
-        Model::assemble(text, directives, instructions, segments)
+        Model::assemble(text, directives, instructions, segments, None)
     }
 
+    /// The model of `instructions`, with their `stages` if they are known already.
     fn assemble(
         text: &'a str,
         directives: Directives,
         mut instructions: Vec<Instruction>,
         segments: Segments,
+        stages: Option<Vec<Stage>>,
     ) -> Model<'a> {
-        let stages = stage::build_stages(&mut instructions);
+        let stages = stages.unwrap_or_else(|| stage::build_stages(&mut instructions));
         Model {
             text,
             directives,
