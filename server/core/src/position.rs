@@ -1,6 +1,7 @@
 //! Conversions between byte offsets and (line, column) positions, with columns counted in the
 //! unit a client asks for. Lines end at `\n` only (a `\r` before it belongs to the line).
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use ropey::Rope;
@@ -67,17 +68,18 @@ pub fn line_col_to_offset_clamped(rope: &Rope, pos: LineCol, enc: Encoding) -> u
     line_col_to_offset(rope, pos, enc).unwrap_or(rope.len_bytes())
 }
 
-/// What a conversion reads: the rope, or its text when the rope holds all of it in one chunk
-/// (a document under about 1 KB). Ropey keeps the line and character counts of inner nodes
-/// only, so on a rope that is a single leaf every query counts the whole text again: a
-/// conversion made about eight of them, 9,000 instructions for a 24-line file.
-enum Lines<'a> {
+/// What a conversion, or a reparse, reads: the rope, or its text when the rope holds all of it
+/// in one chunk (a document under about 1 KB). Ropey keeps the line and character counts of
+/// inner nodes only, so on a rope that is a single leaf every query counts the whole text
+/// again: a conversion made about eight of them, 9,000 instructions for a 24-line file, and a
+/// keystroke's edit and reparse about twenty-five.
+pub(crate) enum Lines<'a> {
     Text(&'a str),
     Rope(&'a Rope),
 }
 
 impl<'a> Lines<'a> {
-    fn of(rope: &'a Rope) -> Lines<'a> {
+    pub(crate) fn of(rope: &'a Rope) -> Lines<'a> {
         let mut chunks = rope.chunks();
         let first = chunks.next().unwrap_or_default();
         match chunks.next() {
@@ -100,23 +102,32 @@ impl<'a> Lines<'a> {
         }
     }
 
-    /// The line `byte` (at most the text's length) is on, and where that line starts.
-    fn line_of(&self, byte: usize) -> (usize, usize) {
+    /// The line `byte` (at most the text's length) is on.
+    pub(crate) fn line(&self, byte: usize) -> usize {
         match self {
-            Lines::Text(text) => {
-                let before = &text.as_bytes()[..byte];
-                let line = before.iter().filter(|&&b| b == b'\n').count();
-                (line, text[..byte].rfind('\n').map_or(0, |i| i + 1))
-            }
-            Lines::Rope(rope) => {
-                let line = rope.byte_to_line(byte);
-                (line, rope.line_to_byte(line))
-            }
+            Lines::Text(text) => text.as_bytes()[..byte]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count(),
+            Lines::Rope(rope) => rope.byte_to_line(byte),
         }
     }
 
+    /// The line `byte` (at most the text's length) is on, and where that line starts.
+    pub(crate) fn line_of(&self, byte: usize) -> (usize, usize) {
+        let line = self.line(byte);
+        let start = match self {
+            Lines::Text(text) => text.as_bytes()[..byte]
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1),
+            Lines::Rope(rope) => rope.line_to_byte(line),
+        };
+        (line, start)
+    }
+
     /// Where `line` (less than the number of lines, or equal to it: the end) starts.
-    fn line_to_byte(&self, line: usize) -> usize {
+    pub(crate) fn line_to_byte(&self, line: usize) -> usize {
         match self {
             Lines::Text(text) => match line.checked_sub(1) {
                 None => 0,
@@ -126,6 +137,38 @@ impl<'a> Lines<'a> {
                     .map_or(text.len(), |(i, _)| i + 1),
             },
             Lines::Rope(rope) => rope.line_to_byte(line),
+        }
+    }
+
+    /// How many characters come before `byte` (a character boundary).
+    pub(crate) fn byte_to_char(&self, byte: usize) -> usize {
+        match self {
+            Lines::Text(text) => text[..byte].chars().count(),
+            Lines::Rope(rope) => rope.byte_to_char(byte),
+        }
+    }
+
+    /// The text of `range` (character boundaries), borrowed unless it spans chunks of the rope.
+    pub(crate) fn text(&self, range: Range<usize>) -> Cow<'a, str> {
+        match self {
+            Lines::Text(text) => Cow::Borrowed(&text[range]),
+            Lines::Rope(rope) => {
+                let slice = rope.byte_slice(range);
+                slice
+                    .as_str()
+                    .map_or_else(|| Cow::Owned(slice.chunks().collect()), Cow::Borrowed)
+            }
+        }
+    }
+
+    /// The bytes from `at` on, up to `end` or the end of the chunk holding `at`.
+    pub(crate) fn piece(&self, at: usize, end: usize) -> &'a [u8] {
+        match self {
+            Lines::Text(text) => &text.as_bytes()[at..end],
+            Lines::Rope(rope) => {
+                let (chunk, start, _, _) = rope.chunk_at_byte(at);
+                &chunk.as_bytes()[at - start..(end - start).min(chunk.len())]
+            }
         }
     }
 
@@ -144,7 +187,7 @@ impl<'a> Lines<'a> {
         }
     }
 
-    fn floor_char_boundary(&self, byte: usize) -> usize {
+    pub(crate) fn floor_char_boundary(&self, byte: usize) -> usize {
         let byte = byte.min(self.len_bytes());
         // The rope's chunks start at character boundaries.
         let (chunk, chunk_start) = match self {
@@ -247,12 +290,39 @@ mod tests {
     use proptest::sample::select;
 
     /// Every offset and every position (and some past the end of each line and of the text),
-    /// in every encoding, converted by reading the text and by querying the rope.
+    /// in every encoding, converted by reading the text and by querying the rope; and what a
+    /// reparse reads of them: lines, characters before, text and pieces of every range.
     fn text_and_rope_agree(text: &str) {
         let rope = Rope::from_str(text);
         let (read, queried) = (Lines::Text(text), Lines::Rope(&rope));
         let lines = queried.len_lines();
         assert_eq!(read.len_lines(), lines);
+        let boundaries: Vec<usize> = (0..=text.len())
+            .filter(|&b| text.is_char_boundary(b))
+            .collect();
+        for &byte in &boundaries {
+            assert_eq!(read.line_of(byte), queried.line_of(byte), "{byte}");
+            assert_eq!(read.line(byte), queried.line(byte), "{byte}");
+            assert_eq!(
+                read.byte_to_char(byte),
+                queried.byte_to_char(byte),
+                "{byte}"
+            );
+            let end = boundaries[boundaries.len() * 2 / 3].max(byte);
+            assert_eq!(read.text(byte..end), &text[byte..end]);
+            assert_eq!(queried.text(byte..end), &text[byte..end]);
+            let piece = queried.piece(byte, end);
+            assert!(!piece.is_empty() || byte == end);
+            assert_eq!(piece, &text.as_bytes()[byte..byte + piece.len()]);
+            assert_eq!(read.piece(byte, end), &text.as_bytes()[byte..end]);
+        }
+        for line in 0..=lines {
+            assert_eq!(
+                read.line_to_byte(line),
+                queried.line_to_byte(line),
+                "{line}"
+            );
+        }
         for enc in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
             for byte in 0..=text.len() + 1 {
                 assert_eq!(

@@ -22,11 +22,10 @@
 //! bytes per byte of text. The exception are the trees of the chunks the last edit parsed, so
 //! that the next keystroke there reparses incrementally: a chunk of an instruction parses
 //! afresh in microseconds, but a file that is one big chunk (an escape character other than the
-//! backslash) would be parsed whole on every keystroke. A chunk whose incremental parse has
-//! errors is parsed again afresh (see [`AFRESH_ON_ERROR_UP_TO`]), as error recovery depends on
-//! the tree reused.
+//! backslash) would be parsed whole on every keystroke. A chunk whose old or new tree has
+//! errors is parsed afresh (see [`AFRESH_ON_ERROR_UP_TO`]), as error recovery depends on the
+//! tree reused.
 
-use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -34,6 +33,7 @@ use ropey::{Rope, RopeSlice};
 use tree_sitter::{InputEdit, Parser, Point, Tree};
 
 use crate::model::Kind;
+use crate::position::Lines;
 use crate::syntax::directives::Directives;
 use crate::syntax::logical::{first_word, instruction_starts, reads_past};
 use crate::syntax::statements::statements;
@@ -134,23 +134,25 @@ impl SourceFile {
     /// Cuts the whole text into chunks and parses each from scratch.
     fn cut_all(&mut self) {
         self.escape = Directives::parse(&self.text()).escape;
-        let whole = 0..self.rope.len_bytes();
+        let rope = self.rope.clone();
+        let lines = Lines::of(&rope);
+        let whole = 0..rope.len_bytes();
         self.trees_mut().chunks.truncate(1);
         self.trees_mut().chunks[0].range = whole;
         self.state = vec![ChunkState {
             stale: true,
             ..ChunkState::default()
         }];
-        self.cut(0);
-        self.parse_pending(false);
+        self.cut(&lines, 0);
+        self.parse_pending(&lines, false);
     }
 
     /// Cuts chunk `i` before each instruction, into pieces to parse; returns how many chunks it
     /// became.
-    fn cut(&mut self, i: usize) -> usize {
+    fn cut(&mut self, lines: &Lines, i: usize) -> usize {
         let range = self.trees.chunks[i].range.clone();
         let starts: Vec<usize> = if self.escape == b'\\' {
-            cut_points(&slice_text(self.rope.byte_slice(range.clone()))).collect()
+            cut_points(&lines.text(range.clone())).collect()
         } else {
             Vec::new()
         };
@@ -181,24 +183,27 @@ impl SourceFile {
     }
 
     fn apply_without_reparse(&mut self, range: Range<usize>, new_text: &str) {
-        let start = self.floor_char_boundary(range.start);
-        let old_end = self.floor_char_boundary(range.end).max(start);
+        let rope = self.rope.clone();
+        let lines = Lines::of(&rope);
+        let start = lines.floor_char_boundary(range.start);
+        let old_end = lines.floor_char_boundary(range.end).max(start);
         let first = self.chunk_at(start);
         let last = if old_end > start {
             self.chunk_at(old_end - 1)
         } else {
             first
         };
-        self.merge(first, last);
+        self.merge(&lines, first, last);
         let base = self.trees.chunks[first].range.start;
-        let start_position = self.point_in(base, start);
+        let start_position = point_in(&lines, base, start);
         let old_end_position = if old_end == start {
             start_position
         } else {
-            self.point_in(base, old_end)
+            point_in(&lines, base, old_end)
         };
-        let start_char = self.rope.byte_to_char(start);
-        let old_end_char = self.rope.byte_to_char(old_end);
+        let (start_char, old_end_char) = (lines.byte_to_char(start), lines.byte_to_char(old_end));
+        // Nodes the rope shares with a clone would be copied to be edited.
+        drop(rope);
         self.rope.remove(start_char..old_end_char);
         self.rope.insert(start_char, new_text);
         let new_end = start + new_text.len();
@@ -233,7 +238,7 @@ impl SourceFile {
 
     /// Makes chunks `first..=last` one, to parse again (from the first one's tree, if kept,
     /// told that the others' text was appended).
-    fn merge(&mut self, first: usize, last: usize) {
+    fn merge(&mut self, lines: &Lines, first: usize, last: usize) {
         if last <= first {
             return;
         }
@@ -242,8 +247,8 @@ impl SourceFile {
             self.trees.chunks[first].range.end,
             self.trees.chunks[last].range.end,
         );
-        let at = self.point_in(base, old_end);
-        let new_end_position = self.point_in(base, new_end);
+        let at = point_in(lines, base, old_end);
+        let new_end_position = point_in(lines, base, new_end);
         // Merged chunks are not cut again until they grow as much as one of them could.
         let cut = self.state[first..=last]
             .iter()
@@ -267,14 +272,16 @@ impl SourceFile {
     }
 
     fn reparse(&mut self) {
+        let rope = self.rope.clone();
+        let lines = Lines::of(&rope);
         if self.escape == b'\\' {
-            self.mend_boundaries();
+            self.mend_boundaries(&lines);
         }
         // Directives are at the top of the first chunk: nothing before the first instruction is
         // elsewhere.
         if self.state[0].stale {
-            let head = self.rope.byte_slice(self.trees.chunks[0].range.clone());
-            if Directives::parse(&slice_text(head)).escape != self.escape {
+            let head = lines.text(self.trees.chunks[0].range.clone());
+            if Directives::parse(&head).escape != self.escape {
                 self.cut_all();
                 return;
             }
@@ -283,17 +290,17 @@ impl SourceFile {
         while i < self.trees.chunks.len() {
             let state = &self.state[i];
             if state.stale && self.trees.chunks[i].range.len() > 2 * state.cut + GROWTH_SLACK {
-                i += self.cut(i);
+                i += self.cut(&lines, i);
             } else {
                 i += 1;
             }
         }
-        self.parse_pending(true);
+        self.parse_pending(&lines, true);
     }
 
     /// Parses the stale chunks; `keep_trees` for an edit's, which keeps their trees and lets go
     /// of the others'.
-    fn parse_pending(&mut self, keep_trees: bool) {
+    fn parse_pending(&mut self, lines: &Lines, keep_trees: bool) {
         let mut i = 0;
         while i < self.trees.chunks.len() {
             let state = &mut self.state[i];
@@ -304,14 +311,14 @@ impl SourceFile {
             }
             let range = self.trees.chunks[i].range.clone();
             let old = state.tree.take();
-            let tree = parse_range(&mut self.parser, &self.rope, range.clone(), old.as_ref());
+            let tree = parse_range(&mut self.parser, lines, range.clone(), old.as_ref());
             self.trees_mut().chunks[i].statements = statements(&tree);
-            let ends = self.grammar_ends(range, &tree);
+            let ends = grammar_ends(lines, range, &tree);
             let state = &mut self.state[i];
             state.stale = false;
             state.tree = keep_trees.then_some(tree);
             if i + 1 < self.trees.chunks.len() && !ends {
-                self.merge(i, i + 1);
+                self.merge(lines, i, i + 1);
             } else {
                 i += 1;
             }
@@ -319,91 +326,101 @@ impl SourceFile {
         self.trees_mut().parse = ParseId::new();
     }
 
-    /// Whether the grammar, too, ends the statements of `chunk` (`tree` its parse) where it ends, so that
-    /// a parse of the whole text would start the next chunk afresh: its last statement and the
-    /// extras after it are free of errors (which a parse of more text might recover from
-    /// differently) and the statement is ended by a line break that no comment took. (A comment
-    /// takes its line break: after `ARG A#x` the next line is no statement of its own to the
-    /// grammar.) The extras count because tokens the parser skipped to recover are ERROR nodes
-    /// marked extra: in `FROM a ASRUN x \` the error only ends at the chunk's end, where a parse
-    /// of the whole text reads on over the next line.
-    fn grammar_ends(&self, chunk: Range<usize>, tree: &Tree) -> bool {
-        let root = tree.root_node();
-        if root.kind() != "source_file" {
-            return false;
-        }
-        let mut cursor = root.walk();
-        let children: Vec<_> = root.children(&mut cursor).collect();
-        let Some(last) = children.iter().rposition(|n| !n.is_extra()) else {
-            return true;
-        };
-        if children[last..].iter().any(|n| n.has_error()) {
-            return false;
-        }
-        let mut at = children[last].end_byte();
-        let extras = children[last + 1..].iter().map(|n| n.byte_range());
-        for extra in extras.chain(std::iter::once(chunk.len()..chunk.len())) {
-            let gap = chunk.start + at..chunk.start + extra.start;
-            if self.rope.byte_slice(gap).bytes().any(|b| b == b'\n') {
-                return true;
-            }
-            at = extra.end;
-        }
-        false
-    }
-
     /// Merges edited chunks with the neighbours they no longer stand apart from.
-    fn mend_boundaries(&mut self) {
+    fn mend_boundaries(&mut self, lines: &Lines) {
         let mut i = 0;
         while i < self.trees.chunks.len() {
             if !self.state[i].stale {
                 i += 1;
-            } else if i > 0 && !self.starts_instruction(i) {
-                self.merge(i - 1, i);
+            } else if i > 0 && !self.starts_instruction(lines, i) {
+                self.merge(lines, i - 1, i);
                 i -= 1;
             } else if i + 1 < self.trees.chunks.len()
-                && (self.trees.chunks[i].range.is_empty() || self.reads_into_next(i))
+                && (self.trees.chunks[i].range.is_empty() || self.reads_into_next(lines, i))
             {
                 // An empty chunk (its text deleted) has no line to start; the first one is
                 // not merged with a previous one above.
-                self.merge(i, i + 1);
+                self.merge(lines, i, i + 1);
             } else {
                 i += 1;
             }
         }
     }
 
-    fn starts_instruction(&self, i: usize) -> bool {
+    fn starts_instruction(&self, lines: &Lines, i: usize) -> bool {
         let range = self.trees.chunks[i].range.clone();
-        let line = self.rope.byte_to_line(range.start);
-        let line_end = self.rope.line_to_byte(line + 1).min(range.end);
-        let first_line = slice_text(self.rope.byte_slice(range.start..line_end));
-        is_keyword(first_word(&first_line))
+        let line_end = lines.line_to_byte(lines.line(range.start) + 1);
+        is_keyword(first_word(
+            &lines.text(range.start..line_end.min(range.end)),
+        ))
     }
 
-    fn reads_into_next(&self, i: usize) -> bool {
+    fn reads_into_next(&self, lines: &Lines, i: usize) -> bool {
         let range = self.trees.chunks[i].range.clone();
         // With the next chunk's first line, which a continuation or a heredoc would read.
-        let next_line = self.rope.byte_to_line(range.end);
-        let through = self.rope.line_to_byte(next_line + 1);
-        let text = slice_text(self.rope.byte_slice(range.start..through));
-        reads_past(&text, range.len())
+        let through = lines.line_to_byte(lines.line(range.end) + 1);
+        reads_past(&lines.text(range.start..through), range.len())
     }
 
     /// The largest character boundary at or before `byte`, clamped to the text.
     pub fn floor_char_boundary(&self, byte: usize) -> usize {
         crate::position::floor_char_boundary(&self.rope, byte)
     }
+}
 
-    /// tree-sitter's point of `byte` in a chunk starting at `base`: rows split at `\n` only,
-    /// columns in bytes.
-    fn point_in(&self, base: usize, byte: usize) -> Point {
-        let (row, base_row) = (self.rope.byte_to_line(byte), self.rope.byte_to_line(base));
-        // A chunk starts at a line start, but for a moment after an edit that removed the line
-        // break before it, until it is merged.
-        let line_start = self.rope.line_to_byte(row).max(base);
-        Point::new(row - base_row, byte - line_start)
+/// tree-sitter's point of `byte` in a chunk starting at `base`: rows split at `\n` only,
+/// columns in bytes.
+fn point_in(lines: &Lines, base: usize, byte: usize) -> Point {
+    let (row, line_start) = lines.line_of(byte);
+    // A chunk starts at a line start, but for a moment after an edit that removed the line
+    // break before it, until it is merged.
+    Point::new(row - lines.line(base), byte - line_start.max(base))
+}
+
+/// Whether the grammar, too, ends the statements of `chunk` (`tree` its parse) where it ends, so
+/// that a parse of the whole text would start the next chunk afresh: its last statement and the
+/// extras after it are free of errors (which a parse of more text might recover from
+/// differently) and the statement is ended by a line break that no comment took. (A comment
+/// takes its line break: after `ARG A#x` the next line is no statement of its own to the
+/// grammar.) The extras count because tokens the parser skipped to recover are ERROR nodes
+/// marked extra: in `FROM a ASRUN x \` the error only ends at the chunk's end, where a parse
+/// of the whole text reads on over the next line.
+fn grammar_ends(lines: &Lines, chunk: Range<usize>, tree: &Tree) -> bool {
+    let root = tree.root_node();
+    if root.kind() != "source_file" {
+        return false;
     }
+    let mut cursor = root.walk();
+    let children: Vec<_> = root.children(&mut cursor).collect();
+    let Some(last) = children.iter().rposition(|n| !n.is_extra()) else {
+        return true;
+    };
+    if children[last..].iter().any(|n| n.has_error()) {
+        return false;
+    }
+    let mut at = children[last].end_byte();
+    let extras = children[last + 1..].iter().map(|n| n.byte_range());
+    for extra in extras.chain(std::iter::once(chunk.len()..chunk.len())) {
+        let gap = chunk.start + at..chunk.start + extra.start;
+        if has_line_break(lines, gap) {
+            return true;
+        }
+        at = extra.end;
+    }
+    false
+}
+
+/// Whether `range` of the text holds a line break.
+fn has_line_break(lines: &Lines, range: Range<usize>) -> bool {
+    let mut at = range.start;
+    while at < range.end {
+        let piece = lines.piece(at, range.end);
+        if piece.contains(&b'\n') {
+            return true;
+        }
+        at += piece.len();
+    }
+    false
 }
 
 /// Where `text` (read with the backslash escape) may be cut into chunks parsed apart: the line
@@ -430,8 +447,8 @@ fn past(start: Point, text: &str) -> Point {
     }
 }
 
-/// The longest chunk whose incremental parse is done again afresh when it has errors (see
-/// [`syntax::reparse`]), so that its tree is the one its text alone gives. Chunks of an
+/// The longest chunk parsed afresh rather than incrementally when its old or new tree has
+/// errors (see [`syntax::reparse`]), so that its tree is the one its text alone gives. Chunks of an
 /// instruction always are. Only a file that is one chunk (an escape character other than the
 /// backslash) can be longer, and parsing all of it on every keystroke while it has an error
 /// would cost about 65 ns a byte (`cargo bench -p dockerlean-bench -- full_parse`); the error
@@ -440,15 +457,19 @@ fn past(start: Point, text: &str) -> Point {
 pub const AFRESH_ON_ERROR_UP_TO: usize = 32 * 1024;
 
 /// Parses `range` of the rope on its own, incrementally from `old` if given.
-fn parse_range(parser: &mut Parser, rope: &Rope, range: Range<usize>, old: Option<&Tree>) -> Tree {
+fn parse_range(
+    parser: &mut Parser,
+    lines: &Lines,
+    range: Range<usize>,
+    old: Option<&Tree>,
+) -> Tree {
     let afresh_on_error = range.len() <= AFRESH_ON_ERROR_UP_TO;
     let mut read = |byte: usize, _: Point| -> &[u8] {
         let at = range.start + byte;
         if at >= range.end {
             return &[];
         }
-        let (chunk, chunk_start, _, _) = rope.chunk_at_byte(at);
-        &chunk.as_bytes()[at - chunk_start..(range.end - chunk_start).min(chunk.len())]
+        lines.piece(at, range.end)
     };
     let mut parse = |old: Option<&Tree>| parser.parse_with_options(&mut read, old, None);
     if afresh_on_error {
@@ -469,13 +490,6 @@ fn copy_of(slice: RopeSlice) -> String {
     let mut text = String::with_capacity(slice.len_bytes());
     slice.chunks().for_each(|chunk| text.push_str(chunk));
     text
-}
-
-/// The text of a slice, borrowed when it lies in one chunk of the rope (a line, most chunks).
-fn slice_text(slice: RopeSlice) -> Cow<str> {
-    slice
-        .as_str()
-        .map_or_else(|| Cow::Owned(copy_of(slice)), Cow::Borrowed)
 }
 
 #[cfg(test)]
