@@ -122,7 +122,7 @@ pub struct Related {
     pub message: String,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Finding {
     pub rule: &'static RuleMeta,
     pub severity: Severity,

@@ -7,16 +7,9 @@
 use dockerlean_core::source::cut_points;
 use dockerlean_core::syntax::directives::Directives;
 use dockerlean_core::syntax::{self, Trees};
-use dockerlean_core::{analyze_str, Analyzer, Finding, Model, SourceFile};
+use dockerlean_core::{analyze_str, Analyzer, Model, SourceFile};
 use proptest::prelude::*;
 use proptest::sample::{select, Index};
-
-fn summary(findings: &[Finding]) -> Vec<String> {
-    findings
-        .iter()
-        .map(|f| format!("{} {:?} {} {:?}", f.code(), f.range, f.message, f.fix))
-        .collect()
-}
 
 fn reading(
     text: &str,
@@ -99,8 +92,8 @@ impl Session {
             "{text:?}"
         );
         assert_eq!(
-            summary(&self.analyzer.analyze(&self.file).findings),
-            summary(&analyze_str(text).findings),
+            self.analyzer.analyze(&self.file).findings,
+            analyze_str(text).findings,
             "{text:?}"
         );
     }

@@ -52,8 +52,9 @@ pub mod syntax;
 pub use sink::Sink;
 
 /// Everything known about a rule that does not need a Dockerfile: what the `rules` listing, the
-/// docs pages and the diagnostics' documentation links are made from.
-#[derive(Debug)]
+/// docs pages and the diagnostics' documentation links are made from. A rule is its code: two
+/// are equal when their codes are, and a rule shows as its code (not its docs) in a finding's
+/// debug output.
 pub struct RuleMeta {
     /// Stable code, e.g. `DKL101`.
     pub code: &'static str,
@@ -67,6 +68,20 @@ pub struct RuleMeta {
     pub summary: &'static str,
     /// Markdown: "What it does", "Why it costs size", "Example", "Fix".
     pub docs: &'static str,
+}
+
+impl PartialEq for RuleMeta {
+    fn eq(&self, other: &RuleMeta) -> bool {
+        self.code == other.code
+    }
+}
+
+impl Eq for RuleMeta {}
+
+impl std::fmt::Debug for RuleMeta {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code)
+    }
 }
 
 /// Dockerfiles a rule must fire on, and ones it must stay quiet on. Tests run every rule on its
