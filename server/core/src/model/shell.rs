@@ -204,8 +204,9 @@ fn is_dash_c(arg: &str) -> bool {
 }
 
 /// The RUN body as bash should read it, byte for byte at the same offsets: the builder's
-/// continuations become bash continuations, skipped comment / empty lines and heredoc markers
-/// become blanks, and stray `\r`s before line breaks become blanks.
+/// continuations become bash continuations; the RUN's own flags (`--mount=…`, which the
+/// builder takes and the shell never sees), skipped comment / empty lines and heredoc markers
+/// become blanks; and stray `\r`s before line breaks become blanks.
 fn shell_buffer(text: &str, instr: &Instruction) -> String {
     let body = instr.line.body.clone();
     let mut bytes = text.as_bytes()[body.clone()].to_vec();
@@ -219,6 +220,9 @@ fn shell_buffer(text: &str, instr: &Instruction) -> String {
             }
         }
     };
+    for flag in &instr.flags {
+        blank(&mut bytes, local(&flag.range));
+    }
     for gap in &instr.line.skipped {
         blank(&mut bytes, local(gap));
     }
@@ -624,6 +628,21 @@ mod tests {
         assert_eq!(
             names("RUN cat <<EOF > /etc/x\napt-get update\nEOF\n"),
             ["cat"]
+        );
+    }
+
+    #[test]
+    fn the_runs_own_flags_are_no_part_of_its_script() {
+        // Without a blank before the continuation, bash read the second flag as the program.
+        let text = "RUN --mount=type=cache,target=/root/.cache\\\n    --mount=type=bind,target=/s pip install -r /s/r.txt\n";
+        assert_eq!(commands(text), [["pip", "install", "-r", "/s/r.txt"]]);
+        let model = Model::build(text, &parse(text));
+        let command = &model.instructions[0].script.as_ref().unwrap().commands[0];
+        assert!(command.env.is_empty());
+        assert_eq!(&text[command.range.clone()], "pip install -r /s/r.txt");
+        assert_eq!(
+            names("RUN --mount=type=secret,id=k <<EOF\napt-get update\nEOF\n"),
+            ["apt-get"]
         );
     }
 
