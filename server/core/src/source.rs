@@ -37,7 +37,7 @@ use crate::position::Lines;
 use crate::syntax::directives::Directives;
 use crate::syntax::logical::{first_word, instruction_starts, reads_past};
 use crate::syntax::statements::statements;
-use crate::syntax::{self, containerfile_parser, Chunk, ParseId, Trees};
+use crate::syntax::{containerfile_parser, Chunk, ParseId, Trees};
 
 pub struct SourceFile {
     rope: Rope,
@@ -448,15 +448,20 @@ fn past(start: Point, text: &str) -> Point {
 }
 
 /// The longest chunk parsed afresh rather than incrementally when its old or new tree has
-/// errors (see [`syntax::reparse`]), so that its tree is the one its text alone gives. Chunks of an
-/// instruction always are. Only a file that is one chunk (an escape character other than the
-/// backslash) can be longer, and parsing all of it on every keystroke while it has an error
-/// would cost about 65 ns a byte (`cargo bench -p dockerlean-bench -- full_parse`); the error
-/// nodes of such a file may depend on the edits before, which the builder's line rules read
-/// the same either way.
+/// errors, so that its tree is the one its text alone gives. Chunks of an instruction always
+/// are. Only a file that is one chunk (an escape character other than the backslash) can be
+/// longer, and parsing all of it on every keystroke while it has an error would cost about
+/// 65 ns a byte (`cargo bench -p dockerlean-bench -- full_parse`); the error nodes of such a
+/// file may depend on the edits before, which the builder's line rules read the same either
+/// way.
 pub const AFRESH_ON_ERROR_UP_TO: usize = 32 * 1024;
 
-/// Parses `range` of the rope on its own, incrementally from `old` if given.
+/// Parses `range` of the rope on its own, incrementally from `old` if given, but afresh when
+/// either tree has errors (up to [`AFRESH_ON_ERROR_UP_TO`]). tree-sitter recovers from an error
+/// by what it can reuse of the old tree, so the error nodes of an incremental parse depend on
+/// the texts parsed before; and the nodes of a tree with errors were shaped by its recovery,
+/// so a parse that reuses them can come out without errors and still unlike a fresh parse (as
+/// bash scripts did after one whose quote was left open, see `model/bash.rs`).
 fn parse_range(
     parser: &mut Parser,
     lines: &Lines,
@@ -471,13 +476,21 @@ fn parse_range(
         }
         lines.piece(at, range.end)
     };
-    let mut parse = |old: Option<&Tree>| parser.parse_with_options(&mut read, old, None);
-    if afresh_on_error {
-        syntax::reparse(old, parse)
-    } else {
-        parse(old)
+    let mut parse = |old: Option<&Tree>| {
+        parser
+            .parse_with_options(&mut read, old, None)
+            .expect("a parser with a language and no cancellation always returns a tree")
+    };
+    if !afresh_on_error {
+        return parse(old);
     }
-    .expect("a parser with a language and no cancellation always returns a tree")
+    let old = old.filter(|old| !old.root_node().has_error());
+    let tree = parse(old);
+    if old.is_some() && tree.root_node().has_error() {
+        parse(None)
+    } else {
+        tree
+    }
 }
 
 /// A rope's text in a string of exactly its size: `to_string` grows it by doubling, which can

@@ -12,7 +12,7 @@ use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use tree_sitter::{Parser, Tree};
+use tree_sitter::Parser;
 
 use statements::{statements, Statement};
 
@@ -23,24 +23,6 @@ pub fn containerfile_parser() -> Parser {
         .set_language(&tree_sitter_containerfile::LANGUAGE.into())
         .expect("the bundled grammar matches the tree-sitter ABI");
     parser
-}
-
-/// Parses with `parse`, incrementally from `old` if given, but afresh when either tree has
-/// errors. tree-sitter recovers from an error by what it can reuse of the old tree, so the
-/// error nodes of an incremental parse depend on the texts parsed before; and the nodes of a
-/// tree with errors were shaped by its recovery, so a parse that reuses them can come out
-/// without errors and still unlike a fresh parse (a bash script parsed after one whose quote
-/// was left open). A fresh parse makes every tree the one its text alone gives.
-pub(crate) fn reparse(
-    old: Option<&Tree>,
-    mut parse: impl FnMut(Option<&Tree>) -> Option<Tree>,
-) -> Option<Tree> {
-    let old = old.filter(|old| !old.root_node().has_error());
-    let tree = parse(old)?;
-    if old.is_some() && tree.root_node().has_error() {
-        return parse(None);
-    }
-    Some(tree)
 }
 
 /// A file's syntax trees: the file cut into consecutive chunks, each parsed on its own, so that
